@@ -1,0 +1,55 @@
+# The two commands of the quick start are `make build` and `make test`.
+# Both set up what they need on first run: a virtualenv in .venv with the
+# Python packages, Mermaid from the npm registry, and Debian's chromium for
+# the browser tests.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PLAN   ?= plan
+SITE   ?= site
+
+.PHONY: build test setup validate serve bench clean browser
+
+build: setup validate
+	@# Build into a scratch folder and swap it in only when the build succeeded,
+	@# so a failed build never leaves a half-written site behind.
+	@if [ -f mkdocs.yml ]; then \
+	  rm -rf $(SITE).partial && \
+	  $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE).partial && \
+	  rm -rf $(SITE) && mv $(SITE).partial $(SITE) && \
+	  echo "Handbook built into $(SITE)/ (open $(SITE)/index.html)"; \
+	else echo "No mkdocs.yml yet: the plan is valid, no site to build."; fi
+
+validate: setup
+	$(BIN)/crisisplan validate $(PLAN)
+
+test: setup browser
+	$(BIN)/pytest
+
+serve: setup
+	$(BIN)/mkdocs serve
+
+bench: setup
+	$(BIN)/python benchmarks/validate_bench.py
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml $(wildcard package.json package-lock.json)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[site,test]'
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
+	touch $(STAMP)
+
+# Debian's chromium drives the browser tests (Playwright only uses it via
+# executable_path; it never downloads a browser of its own).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+clean:
+	rm -rf $(SITE) $(SITE).partial .pytest_cache

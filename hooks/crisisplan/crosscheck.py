@@ -1,0 +1,309 @@
+"""Checks across the whole plan, after every file has its right shape.
+
+The schemas mark which fields define ids (`defines: KIND`) and which refer
+to them (`ref: KIND`); `walk` finds both, so a new reference needs only a
+schema change.  The rest are the rules of a sound crisis plan: backups,
+decision trees that end, statements that fit their platform, dates.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterator
+
+from .load import LoadedFile
+from .problems import ERROR, WARNING, Problem
+from .trees import tree_issues
+
+# Where the ids of each kind are defined, in words, for messages.
+KIND_HOME = {
+    "contact": "a person in contacts.yaml",
+    "role": "a role in roles.yaml",
+    "severity": "a severity level in escalation.yaml",
+    "playbook": "a playbook in playbooks/",
+    "tree": "a decision tree in trees/",
+    "channel": "a channel in channels.yaml",
+    "action": "a moderation action in community-guidelines.yaml",
+}
+
+# Post length limits by platform; X counts CJK characters twice.
+PLATFORM_LIMITS = {
+    "x": 280, "threads": 500, "bluesky": 300, "mastodon": 500, "instagram": 2200, "tiktok": 2200,
+    "linkedin": 3000, "facebook": 63206, "youtube": 5000,
+}
+
+PHONE = re.compile(r"^\+[1-9][0-9 ()-]{6,20}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+DRILL_GAP_DAYS = 365
+
+
+@dataclass
+class Site:
+    """Where a value sits: its file and its path in that file."""
+    file: LoadedFile
+    path: tuple
+
+    def problem(self, code, message, level=ERROR, on_key=False) -> Problem:
+        return self.file.problem(self.path, code, message, level, on_key)
+
+
+@dataclass
+class Index:
+    """Ids defined in the plan, by kind, with where each is defined."""
+    ids: dict[str, dict[str, Site]] = field(default_factory=dict)
+    refs: list[tuple[str, str, Site]] = field(default_factory=list)
+    checks: list[tuple[str, object, Site]] = field(default_factory=list)
+
+
+def walk(schema: dict, data, site: Site, index: Index) -> None:
+    """Visit every field of `data` that its schema marks with a plan rule."""
+    if not isinstance(data, dict):
+        return
+    for name, rules in schema.items():
+        if name in data and isinstance(rules, dict):
+            _walk_value(rules, data[name], Site(site.file, site.path + (name,)), index)
+
+
+def _walk_value(rules: dict, value, site: Site, index: Index) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        if "defines" in rules:
+            index.ids.setdefault(rules["defines"], {})
+            seen = index.ids[rules["defines"]]
+            if value in seen:
+                first = seen[value]
+                where = f"line {first.file.at(first.path).value_line}"
+                if first.file is not site.file:
+                    where = f"{first.file.name}, {where}"
+                index.checks.append(("duplicate", (rules["defines"], value, where), site))
+            else:
+                seen[value] = site
+        if "ref" in rules:
+            index.refs.append((rules["ref"], value, site))
+        for check in ("phone", "email", "time_zone"):
+            if rules.get(check):
+                index.checks.append((check, value, site))
+        return
+    inner = rules.get("schema")
+    if isinstance(value, list) and isinstance(inner, dict):
+        for i, item in enumerate(value):
+            _walk_value(inner, item, Site(site.file, site.path + (i,)), index)
+    elif isinstance(value, dict):
+        if isinstance(inner, dict) and rules.get("type") == "dict":
+            walk(inner, value, site, index)
+        values = rules.get("valuesrules")
+        if isinstance(values, dict):
+            for key, item in value.items():
+                _walk_value(values, item, Site(site.file, site.path + (key,)), index)
+
+
+def reference_problems(index: Index) -> list[Problem]:
+    problems = []
+    for kind, value, site in index.refs:
+        known = index.ids.get(kind, {})
+        if value in known:
+            continue
+        close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+        fix = f": did you mean '{close[0]}'?" if close else f": add it to {KIND_HOME.get(kind, kind).split(' in ')[-1]} or fix the id"
+        problems.append(site.problem("unknown-reference",
+                                     f"'{value}' is not {KIND_HOME.get(kind, 'a known ' + kind)}{fix}"))
+    return problems
+
+
+def value_problems(index: Index) -> list[Problem]:
+    problems = []
+    for check, value, site in index.checks:
+        if check == "duplicate":
+            kind, name, where = value
+            problems.append(site.problem("duplicate-id", f"the id '{name}' is already used ({where}): "
+                                                         f"every {kind} needs its own id"))
+        elif check == "phone" and not PHONE.match(value):
+            problems.append(site.problem("bad-phone", f"'{value}' is not a phone number that can be dialled from "
+                                                      "abroad: start with + and the country code, e.g. +44 20 7946 0000"))
+        elif check == "email" and not EMAIL.match(value):
+            problems.append(site.problem("bad-email", f"'{value}' is not an email address"))
+        elif check == "time_zone" and value not in _time_zones():
+            close = difflib.get_close_matches(value, sorted(_time_zones()), n=1, cutoff=0.7)
+            fix = f": did you mean '{close[0]}'?" if close else ": use a name such as 'Europe/London'"
+            problems.append(site.problem("bad-time-zone", f"'{value}' is not a time zone{fix}"))
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _time_zones() -> frozenset:
+    import zoneinfo
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
+def people_problems(contacts: LoadedFile | None, roles: LoadedFile | None) -> list[Problem]:
+    problems = []
+    if contacts and isinstance(contacts.data, dict):
+        for i, person in enumerate(_dicts(contacts.data.get("people"))):
+            if person.get("backup") and person.get("backup") == person.get("id"):
+                problems.append(contacts.problem(("people", i, "backup"), "self-backup",
+                                                 f"{person.get('name', person['id'])} is their own backup: name someone else"))
+        for i, spokesperson in enumerate(_dicts(contacts.data.get("spokespeople"))):
+            alternates = spokesperson.get("alternates") or []
+            if spokesperson.get("contact") in alternates:
+                problems.append(contacts.problem(("spokespeople", i, "alternates"), "self-backup",
+                                                 "a spokesperson cannot be their own alternate: name someone else"))
+    if roles and isinstance(roles.data, dict):
+        for i, role in enumerate(_dicts(roles.data.get("roles"))):
+            if role.get("primary") and role.get("primary") == role.get("backup"):
+                problems.append(roles.problem(("roles", i, "backup"), "self-backup",
+                                              f"the role '{role.get('id')}' has the same person as primary and backup: "
+                                              "name a different backup, so the role never depends on one person"))
+    return problems
+
+
+def escalation_problems(escalation: LoadedFile | None) -> list[Problem]:
+    if not escalation or not isinstance(escalation.data, dict):
+        return []
+    problems = []
+    levels = [(i, lvl) for i, lvl in enumerate(_dicts(escalation.data.get("levels"))) if isinstance(lvl.get("rank"), int)]
+    ranks: dict[int, int] = {}
+    for i, level in levels:
+        if level["rank"] in ranks:
+            problems.append(escalation.problem(("levels", i, "rank"), "duplicate-rank",
+                                               f"rank {level['rank']} is already used by level {ranks[level['rank']] + 1}: "
+                                               "give every level its own rank"))
+        else:
+            ranks[level["rank"]] = i
+    ordered = sorted(levels, key=lambda item: item[1]["rank"])
+    for (_, higher), (j, lower) in zip(ordered, ordered[1:]):
+        for key, words in (("first_response_minutes", "first response"), ("update_every_minutes", "update cadence")):
+            a, b = higher.get(key), lower.get(key)
+            if isinstance(a, int) and isinstance(b, int) and a > b:
+                problems.append(escalation.problem(
+                    ("levels", j, key), "slower-when-worse",
+                    f"the {words} of '{higher.get('id')}' (rank {higher['rank']}, {a} min) is slower than that of "
+                    f"'{lower.get('id')}' (rank {lower['rank']}, {b} min): a more severe level should be as fast or faster",
+                    WARNING))
+    return problems
+
+
+def tree_problems(tree: LoadedFile) -> list[Problem]:
+    return [tree.problem(issue.path, issue.code, issue.message, on_key=issue.on_key)
+            for issue in tree_issues(tree.data)]
+
+
+def statement_problems(playbook: LoadedFile, channels: dict[str, dict]) -> list[Problem]:
+    problems = []
+    for i, statement in enumerate(_dicts(playbook.data.get("statements"))):
+        channel = channels.get(statement.get("channel"))
+        text = statement.get("text")
+        if statement.get("status") == "approved" and not statement.get("approved_by"):
+            problems.append(playbook.problem(("statements", i, "status"), "approval-missing",
+                                             "the statement is marked approved but 'approved_by' is missing: "
+                                             "name the role that approved it"))
+        if not channel or not isinstance(text, str):
+            continue
+        platform = channel.get("platform")
+        limit = channel.get("max_post_length") or PLATFORM_LIMITS.get(platform)
+        if not isinstance(limit, int):
+            continue
+        length = post_length(text.strip(), platform)
+        if length > limit:
+            problems.append(playbook.problem(
+                ("statements", i, "text"), "statement-too-long",
+                f"the statement is {length} characters; {channel.get('handle', channel.get('id'))} on "
+                f"{platform} allows {limit}: shorten it by {length - limit}"))
+    return problems
+
+
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_URL = re.compile(r"https?://\S+")
+
+
+def post_length(text: str, platform: str | None) -> int:
+    """Length as the platform counts it: X counts a link as 23 and CJK as 2."""
+    if platform != "x":
+        return len(text)
+    text = _URL.sub("x" * 23, text)
+    return len(text) + len(_WIDE.findall(text))
+
+
+def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile], today: dt.date) -> list[Problem]:
+    problems = []
+    about = files.get("about")
+    plan = about.data.get("plan") if about and isinstance(about.data, dict) else None
+    if isinstance(plan, dict):
+        next_review = plan.get("next_review")
+        if isinstance(next_review, dt.date) and next_review < today:
+            problems.append(about.problem(("plan", "next_review"), "plan-review-overdue",
+                                          f"the plan was due for review on {next_review.isoformat()}: review it, "
+                                          "then set a new next_review date", WARNING))
+        effective = plan.get("effective")
+        for i, approver in enumerate(_dicts(plan.get("approvers"))):
+            approved = approver.get("approved")
+            if isinstance(approved, dt.date) and isinstance(effective, dt.date) and approved > effective:
+                problems.append(about.problem(("plan", "approvers", i, "approved"), "approved-after-effective",
+                                              f"approved on {approved.isoformat()}, after the plan took effect on "
+                                              f"{effective.isoformat()}", WARNING))
+    for name, loaded in list(files.items()) + [(f"playbooks/{k}", v) for k, v in playbooks.items()]:
+        problems += freshness_problems(loaded, today)
+    drills = files.get("drills")
+    if drills and isinstance(drills.data, dict):
+        last_drilled: dict[str, dt.date] = {}
+        for i, drill in enumerate(_dicts(drills.data.get("drills"))):
+            due, last = drill.get("next_due"), drill.get("last_run")
+            if isinstance(due, dt.date) and due < today:
+                problems.append(drills.problem(("drills", i, "next_due"), "drill-overdue",
+                                               f"the drill '{drill.get('id')}' was due on {due.isoformat()}: run it "
+                                               "and record last_run, or set a new date", WARNING))
+            if isinstance(last, dt.date) and last > today:
+                problems.append(drills.problem(("drills", i, "last_run"), "date-in-future",
+                                               f"last_run {last.isoformat()} is in the future", WARNING))
+            if isinstance(last, dt.date) and isinstance(drill.get("playbook"), str):
+                previous = last_drilled.get(drill["playbook"])
+                last_drilled[drill["playbook"]] = max(last, previous) if previous else last
+        for playbook_id, loaded in playbooks.items():
+            last = last_drilled.get(playbook_id)
+            if last is None or (today - last).days > DRILL_GAP_DAYS:
+                since = f"since {last.isoformat()}" if last else "ever"
+                problems.append(loaded.problem(("id",), "not-drilled",
+                                               f"the playbook '{playbook_id}' has not been drilled {since}: "
+                                               "schedule a drill in drills.yaml", WARNING))
+    return problems
+
+
+def review_state(review, today: dt.date) -> tuple[str, dt.date | None]:
+    """('current' | 'overdue' | 'unknown', due date) of a section's `review` block."""
+    if not isinstance(review, dict):
+        return "unknown", None
+    last, months = review.get("last_reviewed"), review.get("every_months")
+    if not isinstance(last, dt.date) or not isinstance(months, int) or isinstance(months, bool):
+        return "unknown", None
+    due = add_months(last, months)
+    return ("overdue" if due < today else "current"), due
+
+
+def freshness_problems(loaded: LoadedFile, today: dt.date) -> list[Problem]:
+    if not isinstance(loaded.data, dict):
+        return []
+    state, due = review_state(loaded.data.get("review"), today)
+    if state != "overdue":
+        return []
+    return [loaded.problem(("review", "last_reviewed"), "section-review-overdue",
+                           f"this section was due for review on {due.isoformat()}: have its owner review it "
+                           "and update last_reviewed", WARNING)]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _dicts(items) -> Iterator[dict]:
+    for item in items if isinstance(items, list) else []:
+        yield item if isinstance(item, dict) else {}

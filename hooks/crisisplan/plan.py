@@ -1,0 +1,256 @@
+"""A plan folder: find its files, load them, check them, and build the `Plan`.
+
+    report = check_plan("plan")
+    report.problems    # every problem, sorted by file and position
+    report.ok          # no errors (warnings allowed)
+    report.plan        # the data, for rendering and diffs
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import crosscheck
+from .crosscheck import Index, Site
+from .load import LoadedFile, load_file
+from .problems import ERROR, WARNING, Problem
+from .schema import Schemas, load_schemas
+from .validate import validate_unit
+
+# One file per plan domain, named like its schema; a folder for the domains
+# that hold one file per entry (the schema is named like the folder).
+DOMAIN_FILES = (
+    "about", "contacts", "roles", "escalation", "employee-policy", "community-guidelines",
+    "channels", "monitoring", "metrics", "post-crisis-review", "drills",
+)
+DOMAIN_FOLDERS = ("playbooks", "trees")
+MAX_FOLDER_FILES = 2000
+
+
+@dataclass
+class Plan:
+    root: Path
+    domains: dict[str, dict]
+    playbooks: dict[str, dict]
+    trees: dict[str, dict]
+    index: dict[str, dict[str, dict]] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def __getitem__(self, domain: str) -> dict:
+        return self.domains.get(domain) or {}
+
+    def lookup(self, kind: str, entry_id: str) -> dict | None:
+        return self.index.get(kind, {}).get(entry_id)
+
+    @property
+    def version(self) -> str:
+        return str(self["about"].get("plan", {}).get("version", ""))
+
+    def sections(self):
+        """(file, data) of every section, in a stable order, for freshness."""
+        for name in DOMAIN_FILES:
+            yield f"{name}.yaml", self[name]
+        for folder in DOMAIN_FOLDERS:
+            for entry_id, data in getattr(self, folder).items():
+                yield f"{folder}/{entry_id}.yaml", data
+
+    def review_states(self) -> list[dict]:
+        rows = []
+        for name, data in self.sections():
+            review = data.get("review") if isinstance(data, dict) else None
+            state, due = crosscheck.review_state(review, self.today)
+            review = review if isinstance(review, dict) else {}
+            rows.append({"file": name, "title": data.get("title") if isinstance(data, dict) else None,
+                         "owner": review.get("owner"), "last_reviewed": review.get("last_reviewed"),
+                         "every_months": review.get("every_months"), "due": due, "state": state})
+        return rows
+
+
+@dataclass
+class Report:
+    plan: Plan | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def example_plan_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent.parent / "plan"
+    if (here / "about.yaml").is_file():
+        return here
+    return Path(str(resources.files("crisisplan.example_plan")))
+
+
+def default_plan_dir() -> Path:
+    """`plan/` in the current folder, else the bundled example plan."""
+    local = Path("plan")
+    return local if local.is_dir() else example_plan_dir()
+
+
+def today_from_env() -> dt.date:
+    """CRISISPLAN_TODAY=YYYY-MM-DD pins "today" (for reproducible checks)."""
+    value = os.environ.get("CRISISPLAN_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
+
+
+def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None = None,
+               schemas: Schemas | None = None) -> Report:
+    root = Path(plan_dir) if plan_dir is not None else default_plan_dir()
+    shown = str(plan_dir) if plan_dir is not None else _shown(root)
+    today = today or today_from_env()
+    schemas = schemas or load_schemas()
+    problems = list(schemas.problems)
+    if not root.is_dir():
+        problems.append(Problem(shown, 1, 1, ERROR, "no-plan", f"there is no plan folder at '{shown}'"))
+        return Report(None, problems)
+
+    files: dict[str, LoadedFile] = {}
+    folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in DOMAIN_FOLDERS}
+    for rel, problem in _find_files(root, shown):
+        if problem:
+            problems.append(problem)
+            continue
+        loaded = load_file((root / rel).read_bytes(), os.path.join(shown, rel))
+        problems += loaded.problems
+        folder, _, stem = rel.rpartition("/")
+        stem = stem[: -len(".yaml")]
+        if folder:
+            folders[folder][stem] = loaded
+        else:
+            files[stem] = loaded
+    for name in DOMAIN_FILES:
+        if name not in files:
+            problems.append(Problem(os.path.join(shown, f"{name}.yaml"), 1, 1, ERROR, "missing-file",
+                                    f"the plan has no {name}.yaml: every plan needs one "
+                                    f"(copy it from the example plan and adapt it)"))
+    for folder in DOMAIN_FOLDERS:
+        if not folders[folder]:
+            problems.append(Problem(os.path.join(shown, folder), 1, 1, ERROR, "missing-file",
+                                    f"the folder {folder}/ holds no .yaml file: a plan needs at least one"))
+
+    index = Index()
+    for schema_name, loaded in _all(files, folders):
+        unit = schemas.units.get(schema_name)
+        if unit is None or not isinstance(loaded.data, dict):
+            continue
+        problems += validate_unit(unit, loaded.data, loaded)
+        crosscheck.walk(schemas.by_name[schema_name], loaded.data, Site(loaded, ()), index)
+
+    problems += crosscheck.reference_problems(index)
+    problems += crosscheck.value_problems(index)
+    problems += crosscheck.people_problems(files.get("contacts"), files.get("roles"))
+    problems += crosscheck.escalation_problems(files.get("escalation"))
+    channels = {}
+    channel_file = files.get("channels")
+    if channel_file and isinstance(channel_file.data, dict):
+        channels = {c.get("id"): c for c in crosscheck._dicts(channel_file.data.get("channels"))}
+    for folder in DOMAIN_FOLDERS:
+        for stem, loaded in folders[folder].items():
+            if not isinstance(loaded.data, dict):
+                continue
+            entry_id = loaded.data.get("id")
+            if isinstance(entry_id, str) and entry_id != stem:
+                problems.append(loaded.problem(("id",), "id-not-file-name",
+                                               f"the id '{entry_id}' differs from the file name '{stem}.yaml': "
+                                               f"rename the file to {entry_id}.yaml or change the id"))
+            if folder == "trees":
+                problems += crosscheck.tree_problems(loaded)
+            else:
+                problems += crosscheck.statement_problems(loaded, channels)
+    readable_playbooks = {k: v for k, v in folders["playbooks"].items() if isinstance(v.data, dict)}
+    readable_files = {k: v for k, v in files.items() if isinstance(v.data, dict)}
+    problems += crosscheck.date_problems(readable_files, readable_playbooks, today)
+
+    plan = Plan(
+        root=root,
+        domains={name: (f.data if isinstance(f.data, dict) else {}) for name, f in files.items()},
+        playbooks={k: v.data for k, v in sorted(folders["playbooks"].items()) if isinstance(v.data, dict)},
+        trees={k: v.data for k, v in sorted(folders["trees"].items()) if isinstance(v.data, dict)},
+        index=_entries(index),
+        today=today,
+    )
+    return Report(plan, sorted(set(problems), key=_order))
+
+
+def _order(p: Problem):
+    return (p.file, p.line, p.col, p.level, p.code, p.message)
+
+
+def _shown(root: Path) -> str:
+    try:
+        return os.path.relpath(root)
+    except ValueError:
+        return str(root)
+
+
+def _all(files, folders):
+    for name, loaded in files.items():
+        yield name, loaded
+    for folder, entries in folders.items():
+        for loaded in entries.values():
+            yield folder, loaded
+
+
+def _find_files(root: Path, shown: str):
+    """(relative path, None) for each plan file, or (None, problem) for a stray one."""
+    for path in sorted(root.iterdir()):
+        rel = path.name
+        if path.is_dir():
+            if rel in DOMAIN_FOLDERS:
+                entries = sorted(p for p in path.iterdir() if p.is_file())
+                if len(entries) > MAX_FOLDER_FILES:
+                    yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "too-many-files",
+                                        f"{rel}/ holds {len(entries)} files; at most {MAX_FOLDER_FILES} are read")
+                    entries = entries[:MAX_FOLDER_FILES]
+                for entry in entries:
+                    yield from _classify(entry, f"{rel}/{entry.name}", shown, DOMAIN_FOLDERS, nested=True)
+            continue
+        yield from _classify(path, rel, shown, DOMAIN_FILES, nested=False)
+
+
+def _classify(path: Path, rel: str, shown: str, known, nested: bool):
+    name = path.name
+    if name.endswith(".yml"):
+        yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "wrong-extension",
+                            f"plan files end in .yaml: rename {name} to {name[:-4]}.yaml")
+        return
+    if not name.endswith(".yaml"):
+        return  # READMEs and other notes may sit beside the plan
+    if path.is_symlink():
+        yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "symlink",
+                            "plan files must be real files, not links: copy the file here")
+        return
+    stem = name[: -len(".yaml")]
+    if nested or stem in known:
+        yield rel, None
+        return
+    close = difflib.get_close_matches(stem, list(known), n=1, cutoff=0.6)
+    fix = f": did you mean {close[0]}.yaml?" if close else \
+        f": the plan's files are {', '.join(k + '.yaml' for k in known)}"
+    yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "unknown-file",
+                        f"{name} is not a plan file{fix}")
+
+
+def _entries(index: Index) -> dict[str, dict[str, dict]]:
+    out: dict[str, dict[str, dict]] = {}
+    for kind, ids in index.ids.items():
+        for entry_id, site in ids.items():
+            entry = site.file.data
+            for step in site.path[:-1]:
+                entry = entry[step]
+            out.setdefault(kind, {})[entry_id] = entry
+    return out

@@ -1,0 +1,130 @@
+"""The Cerberus schemas in `schema/`: loading them and the rules they add.
+
+A schema is plain Cerberus written as YAML.  Two things are added:
+
+* a field's rules may be the name of a rule set in `schema/common.yaml`
+  (`owner: contact_ref`); names are expanded when the schema is loaded;
+* the rules `defines` (this field is the id of a KIND), `ref` (this field
+  must be the id of a KIND), `phone`, `email` and `time_zone` are checked
+  across the whole plan by `crosscheck.py`; for Cerberus they are only
+  declared.  `meta` carries the field's meaning for the reference page.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import cerberus
+
+from .load import load_file
+from .problems import Problem
+
+COMMON = "common"
+
+
+class PlanValidator(cerberus.Validator):
+    """Cerberus with the plan's own rules declared (checked in crosscheck.py)."""
+
+    def _validate_ref(self, kind, field, value):
+        """{'type': 'string'}"""
+
+    def _validate_defines(self, kind, field, value):
+        """{'type': 'string'}"""
+
+    def _validate_phone(self, flag, field, value):
+        """{'type': 'boolean'}"""
+
+    def _validate_email(self, flag, field, value):
+        """{'type': 'boolean'}"""
+
+    def _validate_time_zone(self, flag, field, value):
+        """{'type': 'boolean'}"""
+
+
+def schema_dir() -> Path:
+    """`schema/` of this checkout, or the copy installed with the package."""
+    here = Path(__file__).resolve().parent.parent.parent / "schema"
+    if (here / "common.yaml").is_file():
+        return here
+    return Path(str(resources.files("crisisplan.schema")))
+
+
+@dataclass
+class Unit:
+    """A schema cut into pieces Cerberus validates one at a time.
+
+    Cerberus slows down sharply as errors pile up in one document, so each
+    item of a list of blocks (each contact, each checklist step) is
+    validated on its own with `items[field]`.
+    """
+    validator: PlanValidator
+    items: dict[str, "Unit"] = field(default_factory=dict)
+
+
+@dataclass
+class Schemas:
+    by_name: dict[str, dict]
+    units: dict[str, Unit]
+    problems: list[Problem]
+
+
+@lru_cache(maxsize=4)
+def load_schemas(directory: Path | None = None) -> Schemas:
+    directory = Path(directory or schema_dir())
+    problems: list[Problem] = []
+    raw: dict[str, dict] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        loaded = load_file(path.read_bytes(), f"schema/{path.name}")
+        problems += loaded.problems
+        if isinstance(loaded.data, dict):
+            raw[path.stem] = loaded.data
+    common = raw.pop(COMMON, {})
+    by_name: dict[str, dict] = {}
+    units: dict[str, Unit] = {}
+    for name, schema in raw.items():
+        try:
+            expanded = expand(schema, common)
+            units[name] = compile_unit(expanded)
+            by_name[name] = expanded
+        except (cerberus.SchemaError, KeyError, TypeError) as exc:
+            problems.append(Problem(f"schema/{name}.yaml", 1, 1, "error", "bad-schema",
+                                    f"the schema cannot be used: {' '.join(str(exc).split())}"))
+    return Schemas(by_name, units, problems)
+
+
+def expand(schema: dict, common: dict) -> dict:
+    """Replace rule-set names by the rules they stand for, throughout."""
+    out = {}
+    for name, rules in schema.items():
+        if isinstance(rules, str):
+            if rules not in common:
+                raise KeyError(f"field '{name}' uses the rule set '{rules}', which common.yaml does not define")
+            rules = common[rules]
+        out[name] = _expand_rules(copy.deepcopy(rules), common)
+    return out
+
+
+def _expand_rules(rules: dict, common: dict) -> dict:
+    if isinstance(rules.get("schema"), dict):
+        inner = rules["schema"]
+        rules["schema"] = expand(inner, common) if rules.get("type") == "dict" else _expand_rules(inner, common)
+    if isinstance(rules.get("valuesrules"), dict):
+        rules["valuesrules"] = _expand_rules(rules["valuesrules"], common)
+    return rules
+
+
+def compile_unit(schema: dict) -> Unit:
+    shallow = {}
+    items = {}
+    for name, rules in schema.items():
+        inner = rules.get("schema")
+        if rules.get("type") == "list" and isinstance(inner, dict) and inner.get("type") == "dict" \
+                and isinstance(inner.get("schema"), dict):
+            items[name] = compile_unit(inner["schema"])
+            rules = {**rules, "schema": {k: v for k, v in inner.items() if k != "schema"}}
+        shallow[name] = rules
+    return Unit(PlanValidator(shallow), items)
