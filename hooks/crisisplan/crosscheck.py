@@ -101,11 +101,23 @@ def _walk_value(rules: dict, value, site: Site, index: Index) -> None:
                 _walk_value(values, item, Site(site.file, site.path + (key,)), index)
 
 
-def reference_problems(index: Index) -> list[Problem]:
+def defined_kinds(schema) -> set[str]:
+    """The kinds of id that a file governed by `schema` defines."""
+    kinds = set()
+    if isinstance(schema, dict):
+        if isinstance(schema.get("defines"), str):
+            kinds.add(schema["defines"])
+        for rules in schema.values():
+            kinds |= defined_kinds(rules)
+    return kinds
+
+
+def reference_problems(index: Index, unknowable: set[str] = frozenset()) -> list[Problem]:
+    """Dangling references; kinds in `unknowable` are skipped (their file could not be read)."""
     problems = []
     for kind, value, site in index.refs:
         known = index.ids.get(kind, {})
-        if value in known:
+        if value in known or kind in unknowable:
             continue
         close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
         fix = f": did you mean '{close[0]}'?" if close else f": add it to {KIND_HOME.get(kind, kind).split(' in ')[-1]} or fix the id"
@@ -168,13 +180,16 @@ def escalation_problems(escalation: LoadedFile | None) -> list[Problem]:
     ranks: dict[int, int] = {}
     for i, level in levels:
         if level["rank"] in ranks:
+            first = escalation.data["levels"][ranks[level["rank"]]]
             problems.append(escalation.problem(("levels", i, "rank"), "duplicate-rank",
-                                               f"rank {level['rank']} is already used by level {ranks[level['rank']] + 1}: "
+                                               f"rank {level['rank']} is already used by '{first.get('id')}': "
                                                "give every level its own rank"))
         else:
             ranks[level["rank"]] = i
     ordered = sorted(levels, key=lambda item: item[1]["rank"])
     for (_, higher), (j, lower) in zip(ordered, ordered[1:]):
+        if higher["rank"] == lower["rank"]:
+            continue
         for key, words in (("first_response_minutes", "first response"), ("update_every_minutes", "update cadence")):
             a, b = higher.get(key), lower.get(key)
             if isinstance(a, int) and isinstance(b, int) and a > b:

@@ -150,7 +150,17 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
         problems += validate_unit(unit, loaded.data, loaded)
         crosscheck.walk(schemas.by_name[schema_name], loaded.data, Site(loaded, ()), index)
 
-    problems += crosscheck.reference_problems(index)
+    # References into a file that could not be read would only repeat its problem.
+    unknowable = set()
+    for name in DOMAIN_FILES:
+        if name not in files or not isinstance(files[name].data, dict):
+            unknowable |= crosscheck.defined_kinds(schemas.by_name.get(name, {}))
+    for folder in DOMAIN_FOLDERS:
+        for kind in crosscheck.defined_kinds(schemas.by_name.get(folder, {})):
+            for stem, loaded in folders[folder].items():
+                if not isinstance(loaded.data, dict):
+                    index.ids.setdefault(kind, {}).setdefault(stem, Site(loaded, ()))
+    problems += crosscheck.reference_problems(index, unknowable)
     problems += crosscheck.value_problems(index)
     problems += crosscheck.people_problems(files.get("contacts"), files.get("roles"))
     problems += crosscheck.escalation_problems(files.get("escalation"))
@@ -252,5 +262,6 @@ def _entries(index: Index) -> dict[str, dict[str, dict]]:
             entry = site.file.data
             for step in site.path[:-1]:
                 entry = entry[step]
-            out.setdefault(kind, {})[entry_id] = entry
+            if isinstance(entry, dict):
+                out.setdefault(kind, {})[entry_id] = entry
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 
 from cerberus import errors as ce
 
@@ -76,7 +77,7 @@ def _field_rules(schema, schema_path) -> dict:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             return {}
-    return node if isinstance(node, dict) else {}
+    return node if isinstance(node, Mapping) else {}
 
 
 def _described(path: tuple) -> str:
@@ -109,7 +110,7 @@ def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
     if code == ce.REQUIRED_FIELD.code:
         key = path[-1]
         parent = path[:-1]
-        meaning = (error.constraint and rules.get("meta")) or _meta(schema, error.schema_path)
+        meaning = rules.get("meta")
         where = f"in {_described(parent)}" if parent else "in this file"
         message = f"'{key}' is missing {where}: add it"
         if meaning:
@@ -153,17 +154,17 @@ def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
 def _known_keys(schema, schema_path, path) -> list[str]:
     node = schema
     for step in schema_path[:-1]:
-        node = node.get(step, {}) if isinstance(node, dict) else {}
-    if isinstance(node, dict) and "schema" in node and isinstance(node["schema"], dict):
+        node = node.get(step, {}) if isinstance(node, Mapping) else {}
+    if isinstance(node, Mapping) and isinstance(node.get("schema"), Mapping):
         node = node["schema"]
-    return sorted(k for k in node if isinstance(node.get(k), dict)) if isinstance(node, dict) else []
+    return sorted(k for k in node if isinstance(node.get(k), Mapping)) if isinstance(node, Mapping) else []
 
 
 def _meta(schema, schema_path) -> str | None:
     node = schema
     for step in schema_path:
-        node = node.get(step, {}) if isinstance(node, dict) else {}
-    return node.get("meta") if isinstance(node, dict) else None
+        node = node.get(step, {}) if isinstance(node, Mapping) else {}
+    return node.get("meta") if isinstance(node, Mapping) else None
 
 
 def _sentence(text: str) -> str:

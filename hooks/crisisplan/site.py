@@ -1,0 +1,96 @@
+"""What the handbook site needs from a plan, kept apart from MkDocs.
+
+`hooks/handbook.py` only turns MkDocs events into calls of these functions,
+so everything here is tested without building a site.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Mapping
+
+from .plan import Plan, Report
+from .problems import format_problems, summary
+
+PLAN_ENV = "CRISISPLAN_PLAN"
+DEFAULT_PLAN = "plan"
+
+# Browser code shipped inside the site, so that no page asks another host for
+# anything: path in the site -> file installed by `npm ci` under node_modules/.
+MERMAID_JS = "javascripts/mermaid.min.js"
+IFRAME_WORKER_JS = "javascripts/iframe-worker.js"
+SHIPPED_SCRIPTS = {
+    MERMAID_JS: "mermaid/dist/mermaid.min.js",
+    # Runs the search worker in an iframe when the site is opened from disk
+    # (browsers refuse workers on file://); Material's offline plugin would
+    # load it from a CDN.
+    IFRAME_WORKER_JS: "iframe-worker/shim/index.js",
+}
+
+
+class SiteError(Exception):
+    """The handbook cannot be built; the message says why and what to do."""
+
+
+def plan_dir(base: Path, configured: str | None = None, environ: Mapping[str, str] = os.environ) -> Path:
+    """The plan folder: $CRISISPLAN_PLAN, else the configured one, else plan/ (relative to `base`)."""
+    chosen = environ.get(PLAN_ENV) or configured or DEFAULT_PLAN
+    return base / chosen
+
+
+def checked_plan(report: Report) -> Plan:
+    """The plan of a report, or SiteError with the same lines `crisisplan validate` prints."""
+    if report.ok and report.plan is not None:
+        return report.plan
+    raise SiteError("the plan has errors, so the handbook was not built:\n"
+                    + format_problems(report.errors) + summary(report.problems))
+
+
+def warnings_text(report: Report) -> str:
+    return format_problems(report.warnings)
+
+
+def site_name(plan: Plan) -> str:
+    organisation = plan["about"].get("organisation") or {}
+    name = organisation.get("short_name") or organisation.get("name")
+    return f"{name} crisis handbook" if name else "Crisis handbook"
+
+
+def handbook_extra(plan: Plan) -> dict:
+    """What every page shows about the plan (see theme/main.html)."""
+    about = plan["about"].get("plan") or {}
+    effective = about.get("effective")
+    return {
+        "version": plan.version,
+        "effective": human_date(effective) if isinstance(effective, dt.date) else str(effective or ""),
+        "effective_iso": effective.isoformat() if isinstance(effective, dt.date) else "",
+        "classification": about.get("classification") or "Internal",
+        "mermaid": MERMAID_JS,
+    }
+
+
+def human_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def local_polyfills(polyfills: list) -> list:
+    """Material's offline plugin adds the iframe-worker shim from a CDN: use the shipped copy."""
+    return [IFRAME_WORKER_JS if "iframe-worker" in str(script) else script for script in polyfills]
+
+
+def shipped_scripts(node_modules: Path) -> dict[str, bytes]:
+    """Site path -> content of each script the site ships from node_modules/."""
+    scripts = {}
+    for site_path, package_path in SHIPPED_SCRIPTS.items():
+        source = node_modules / package_path
+        if not source.is_file():
+            raise SiteError(f"{source} is missing: run `npm ci` (or `make setup`) to install "
+                            f"the browser code the handbook ships")
+        scripts[site_path] = source.read_bytes()
+    return scripts
+
+
+def watched_paths(plan: Path, schema: Path) -> list[Path]:
+    """What `mkdocs serve` watches besides the docs and the theme."""
+    return [path for path in (plan, schema) if path.exists()]

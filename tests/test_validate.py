@@ -1,0 +1,139 @@
+"""`crisisplan validate`: golden bad-plan cases, exit codes, output formats."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crisisplan import check_plan
+from crisisplan.cli import main
+from crisisplan.problems import format_problems
+from crisisplan.schema import load_schemas
+
+from conftest import CASES, TODAY
+
+BASE_PLAN = CASES / "validate" / "base-plan"
+CASE_FILES = sorted((CASES / "validate").glob("*.yaml"))
+
+
+def make_plan(tmp_path: Path, case: dict) -> Path:
+    """A copy of the base plan with the case's files written over it."""
+    plan = tmp_path / "plan"
+    shutil.copytree(BASE_PLAN, plan)
+    for name in case.get("remove", []):
+        target = plan / name
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    for name, content in (case.get("files") or {}).items():
+        (plan / name).parent.mkdir(parents=True, exist_ok=True)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (plan / name).write_bytes(data)
+    return plan
+
+
+def test_there_are_enough_golden_cases():
+    assert len(CASE_FILES) >= 30
+
+
+@pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_golden_case(case_file, tmp_path, monkeypatch, update_goldens):
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    make_plan(tmp_path, case)
+    monkeypatch.chdir(tmp_path)
+    report = check_plan("plan", today=TODAY)
+    actual = format_problems(report.problems)
+    if update_goldens:
+        text = case_file.read_text(encoding="utf-8")
+        head = text[: text.index("\nexpected:")] if "\nexpected:" in text else text.rstrip("\n")
+        body = "".join("  " + line + "\n" for line in actual.splitlines()) or "  \n"
+        case_file.write_text(head + "\nexpected: |\n" + body, encoding="utf-8")
+        return
+    assert actual == case["expected"]
+    assert report.problems, "a bad-plan case must find at least one problem"
+
+
+def test_base_plan_is_clean():
+    assert check_plan(BASE_PLAN, today=TODAY).problems == []
+
+
+def test_example_plan_is_valid_and_clean(example_plan):
+    report = check_plan(example_plan, today=TODAY)
+    assert format_problems(report.problems) == ""
+    assert report.plan.playbooks and report.plan.trees
+
+
+def test_every_schema_loads():
+    schemas = load_schemas()
+    assert schemas.problems == []
+    governed = {p.stem for p in (Path(__file__).parent.parent / "schema").glob("*.yaml")} - {"common"}
+    assert set(schemas.units) == governed
+    for name, schema in schemas.by_name.items():
+        assert schema, name
+
+
+def run_cli(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_exit_codes(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    make_plan(tmp_path, {})
+    assert run_cli(["validate", "plan"], capsys)[0] == 0
+    assert run_cli(["validate", "plan", "--strict"], capsys)[0] == 0
+    # a warning only: the plan's review date has passed
+    about = tmp_path / "plan" / "about.yaml"
+    about.write_text(about.read_text().replace("next_review: 2027-04-01", "next_review: 2026-01-01"))
+    code, out, err = run_cli(["validate", "plan"], capsys)
+    assert code == 0 and "[warning]" in out and "0 errors and 1 warning." in err
+    assert run_cli(["validate", "plan", "--strict"], capsys)[0] == 1
+    # an error
+    about.write_text(about.read_text().replace("owner: ana", "owner: nobody"))
+    assert run_cli(["validate", "plan"], capsys)[0] == 1
+
+
+def test_github_format(tmp_path, monkeypatch, capsys):
+    case = {"files": {"roles.yaml": "lead_role: lead\nroles:\n  - id: lead\n    name: Crisis lead\n"
+                                    "    duties: [Runs it]\n    primary: ana\n    backup: bne\n"}}
+    make_plan(tmp_path, case)
+    monkeypatch.chdir(tmp_path)
+    expected = ("::error file=plan/roles.yaml,line=7,col=13,title=unknown-reference::"
+                "'bne' is not a person in contacts.yaml: did you mean 'ben'?\n")
+    assert run_cli(["validate", "plan", "--format", "github"], capsys)[:2] == (1, expected)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert run_cli(["validate", "plan"], capsys)[:2] == (1, expected)
+
+
+def test_github_format_escapes_newlines_and_separators():
+    from crisisplan.problems import Problem
+    problem = Problem("a,b:c.yaml", 1, 2, "warning", "x", "50% done\nnext")
+    assert problem.github() == "::warning file=a%2Cb%3Ac.yaml,line=1,col=2,title=x::50%25 done%0Anext"
+
+
+def test_missing_plan_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["validate", "nowhere"], capsys)
+    assert code == 1
+    assert out == "nowhere:1:1: [error] there is no plan folder at 'nowhere' (no-plan)\n"
+
+
+@pytest.mark.parametrize("content", [
+    b"a: !!python/object/apply:os.system ['touch pwned']\n",
+    b"a: &a [*a]\n",
+    b"x: " + b"[" * 100000,
+    b"\x00\x01",
+    b"\xef\xbb\xbforganisation: {name: BOM}\n" + b"k: v\n" * 10,
+])
+def test_hostile_files_never_crash_the_command(content, tmp_path):
+    plan = make_plan(tmp_path, {"files": {"about.yaml": content}})
+    result = subprocess.run([sys.executable, "-m", "crisisplan", "validate", str(plan)],
+                            capture_output=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "pwned").exists()
+    assert b"plan/about.yaml:" in result.stdout
