@@ -33,10 +33,16 @@ class SiteError(Exception):
     """The handbook cannot be built; the message says why and what to do."""
 
 
-def plan_dir(base: Path, configured: str | None = None, environ: Mapping[str, str] = os.environ) -> Path:
-    """The plan folder: $CRISISPLAN_PLAN, else the configured one, else plan/ (relative to `base`)."""
-    chosen = environ.get(PLAN_ENV) or configured or DEFAULT_PLAN
-    return base / chosen
+def plan_dir(config_dir: Path, configured: str | None = None, environ: Mapping[str, str] = os.environ) -> str:
+    """The plan folder, spelt so that problems name files as `crisisplan validate` does.
+
+    $CRISISPLAN_PLAN is taken as given (like the command's argument); otherwise
+    the configured folder (default plan/) is relative to mkdocs.yml and shown
+    relative to the current folder.
+    """
+    if environ.get(PLAN_ENV):
+        return environ[PLAN_ENV]
+    return os.path.relpath(config_dir / (configured or DEFAULT_PLAN))
 
 
 def checked_plan(report: Report) -> Plan:
@@ -91,6 +97,6 @@ def shipped_scripts(node_modules: Path) -> dict[str, bytes]:
     return scripts
 
 
-def watched_paths(plan: Path, schema: Path) -> list[Path]:
+def watched_paths(plan: str | Path, schema: Path) -> list[str]:
     """What `mkdocs serve` watches besides the docs and the theme."""
-    return [path for path in (plan, schema) if path.exists()]
+    return [os.path.abspath(path) for path in (plan, schema) if Path(path).exists()]
