@@ -8,12 +8,12 @@ decision trees that end, statements that fit their platform, dates.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
 
+from .hints import closest
 from .load import LoadedFile
 from .problems import ERROR, WARNING, Problem
 from .trees import tree_issues
@@ -119,8 +119,8 @@ def reference_problems(index: Index, unknowable: set[str] = frozenset()) -> list
         known = index.ids.get(kind, {})
         if value in known or kind in unknowable:
             continue
-        close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-        fix = f": did you mean '{close[0]}'?" if close else f": add it to {KIND_HOME.get(kind, kind).split(' in ')[-1]} or fix the id"
+        close = closest(value, known)
+        fix = f": did you mean '{close}'?" if close else f": add it to {KIND_HOME.get(kind, kind).split(' in ')[-1]} or fix the id"
         problems.append(site.problem("unknown-reference",
                                      f"'{value}' is not {KIND_HOME.get(kind, 'a known ' + kind)}{fix}"))
     return problems
@@ -139,8 +139,8 @@ def value_problems(index: Index) -> list[Problem]:
         elif check == "email" and not EMAIL.match(value):
             problems.append(site.problem("bad-email", f"'{value}' is not an email address"))
         elif check == "time_zone" and value not in _time_zones():
-            close = difflib.get_close_matches(value, sorted(_time_zones()), n=1, cutoff=0.7)
-            fix = f": did you mean '{close[0]}'?" if close else ": use a name such as 'Europe/London'"
+            close = closest(value, sorted(_time_zones()), cutoff=0.7)
+            fix = f": did you mean '{close}'?" if close else ": use a name such as 'Europe/London'"
             problems.append(site.problem("bad-time-zone", f"'{value}' is not a time zone{fix}"))
     return problems
 
@@ -279,9 +279,9 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
         for playbook_id, loaded in playbooks.items():
             last = last_drilled.get(playbook_id)
             if last is None or (today - last).days > DRILL_GAP_DAYS:
-                since = f"since {last.isoformat()}" if last else "ever"
+                when = f"has not been drilled since {last.isoformat()}" if last else "has never been drilled"
                 problems.append(loaded.problem(("id",), "not-drilled",
-                                               f"the playbook '{playbook_id}' has not been drilled {since}: "
+                                               f"the playbook '{playbook_id}' {when}: "
                                                "schedule a drill in drills.yaml", WARNING))
     return problems
 

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from . import crosscheck
 from .crosscheck import Index, Site
+from .hints import closest
 from .load import LoadedFile, load_file
 from .problems import ERROR, WARNING, Problem
 from .schema import Schemas, load_schemas
@@ -248,8 +248,8 @@ def _classify(path: Path, rel: str, shown: str, known, nested: bool):
     if nested or stem in known:
         yield rel, None
         return
-    close = difflib.get_close_matches(stem, list(known), n=1, cutoff=0.6)
-    fix = f": did you mean {close[0]}.yaml?" if close else \
+    close = closest(stem, known)
+    fix = f": did you mean {close}.yaml?" if close else \
         f": the plan's files are {', '.join(k + '.yaml' for k in known)}"
     yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "unknown-file",
                         f"{name} is not a plan file{fix}")

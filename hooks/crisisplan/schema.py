@@ -62,6 +62,7 @@ class Unit:
     validated on its own with `items[field]`.
     """
     validator: PlanValidator
+    schema: dict  # the rules with their meanings, for messages
     items: dict[str, "Unit"] = field(default_factory=dict)
 
 
@@ -117,6 +118,27 @@ def _expand_rules(rules: dict, common: dict) -> dict:
     return rules
 
 
+# Rules that mean nothing to Cerberus itself; left out of what it runs (it
+# would still look up a handler for each, on every field, every time).
+PLAN_RULES = ("meta", "ref", "defines", "phone", "email", "time_zone")
+
+
+def _cerberus_rules(rules):
+    if not isinstance(rules, dict):
+        return rules
+    out = {}
+    for rule, value in rules.items():
+        if rule in PLAN_RULES:
+            continue
+        if rule == "schema" and isinstance(value, dict):
+            value = ({k: _cerberus_rules(v) for k, v in value.items()} if rules.get("type") == "dict"
+                     else _cerberus_rules(value))
+        elif rule in ("valuesrules", "keysrules"):
+            value = _cerberus_rules(value)
+        out[rule] = value
+    return out
+
+
 def compile_unit(schema: dict) -> Unit:
     shallow = {}
     items = {}
@@ -127,4 +149,4 @@ def compile_unit(schema: dict) -> Unit:
             items[name] = compile_unit(inner["schema"])
             rules = {**rules, "schema": {k: v for k, v in inner.items() if k != "schema"}}
         shallow[name] = rules
-    return Unit(PlanValidator(shallow), items)
+    return Unit(PlanValidator({k: _cerberus_rules(v) for k, v in shallow.items()}), shallow, items)

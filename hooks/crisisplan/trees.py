@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .hints import closest
+
 OUTCOME_TARGETS = ("severity", "playbook", "action")
 
 
@@ -109,6 +111,5 @@ def _cycles(nodes: dict, start: str) -> list[TreeIssue]:
 
 
 def _hint(word: str, choices) -> str:
-    import difflib
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f": did you mean '{close[0]}'?" if close else ""
+    close = closest(word, choices)
+    return f": did you mean '{close}'?" if close else ""

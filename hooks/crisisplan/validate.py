@@ -6,13 +6,13 @@ the fix where one is clear.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 
 from cerberus import errors as ce
 
 from .load import LoadedFile
+from .hints import closest
 from .problems import ERROR, Problem
 from .schema import Unit
 
@@ -41,12 +41,12 @@ PATTERN_WORDS = {
 def validate_unit(unit: Unit, data: dict, loaded: LoadedFile, prefix: tuple = ()) -> list[Problem]:
     problems: list[Problem] = []
     validator = unit.validator
-    validator.validate(data)
+    validator.validate(data, normalize=False)
     for error in _leaves(validator._errors):
         path = prefix + tuple(error.document_path)
         if _inside_unreadable(path, loaded):
             continue
-        problems.append(_problem(error, path, loaded, validator.schema))
+        problems.append(_problem(error, path, loaded, unit.schema))
     for name, item_unit in unit.items.items():
         items = data.get(name)
         if not isinstance(items, list):
@@ -99,7 +99,7 @@ def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
     if code == ce.UNKNOWN_FIELD.code:
         key = path[-1]
         known = _known_keys(schema, error.schema_path, path)
-        hint = _did_you_mean(str(key), known)
+        hint = closest(str(key), known)
         if hint:
             fix = f": did you mean '{hint}'?"
         elif known:
@@ -145,7 +145,7 @@ def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
         return loaded.problem(path, "too-large", f"{what} must be at most {error.constraint}, not {value}")
     if code == ce.UNALLOWED_VALUE.code:
         allowed = [str(a) for a in error.constraint]
-        hint = _did_you_mean(str(value), allowed)
+        hint = closest(str(value), allowed)
         fix = f": did you mean '{hint}'?" if hint else f": use one of {_listing(allowed)}"
         return loaded.problem(path, "not-allowed", f"'{value}' is not a choice for {what}{fix}")
     return loaded.problem(path, "invalid", f"{what} is not valid ({error.rule}: {error.constraint})")
@@ -170,13 +170,6 @@ def _meta(schema, schema_path) -> str | None:
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(".")
     return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
-def _did_you_mean(word: str, choices) -> str | None:
-    close = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=1, cutoff=0.6)
-    if not close:
-        return None
-    return next(c for c in choices if c.lower() == close[0])
 
 
 def _listing(items) -> str:
