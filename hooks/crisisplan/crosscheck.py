@@ -32,7 +32,7 @@ KIND_HOME = {
 # Post length limits by platform; X counts CJK characters twice.
 PLATFORM_LIMITS = {
     "x": 280, "threads": 500, "bluesky": 300, "mastodon": 500, "instagram": 2200, "tiktok": 2200,
-    "linkedin": 3000, "facebook": 63206, "youtube": 5000,
+    "linkedin": 3000, "facebook": 63206, "youtube": 5000, "whatsapp": 65536,
 }
 
 PHONE = re.compile(r"^\+[1-9][0-9 ()-]{6,20}$")
@@ -208,7 +208,16 @@ def tree_problems(tree: LoadedFile) -> list[Problem]:
 
 def statement_problems(playbook: LoadedFile, channels: dict[str, dict]) -> list[Problem]:
     problems = []
+    seen: dict[tuple, int] = {}
     for i, statement in enumerate(_dicts(playbook.data.get("statements"))):
+        key = (statement.get("channel"), statement.get("label"))
+        if key[0] and key in seen:
+            problems.append(playbook.problem(("statements", i, "channel"), "statement-needs-label",
+                                             f"statement {seen[key] + 1} is also for '{key[0]}'"
+                                             + (f" with the label '{key[1]}'" if key[1] else "")
+                                             + ": give each statement for the same channel its own 'label', "
+                                             "e.g. \"First response\" and \"Update\""))
+        seen.setdefault(key, i)
         channel = channels.get(statement.get("channel"))
         text = statement.get("text")
         if statement.get("status") == "approved" and not statement.get("approved_by"):
