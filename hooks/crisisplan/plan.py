@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from . import crosscheck
@@ -89,10 +88,9 @@ class Report:
 
 
 def example_plan_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent.parent / "plan"
-    if (here / "about.yaml").is_file():
-        return here
-    return Path(str(resources.files("crisisplan.example_plan")))
+    here = Path(__file__).resolve().parent
+    checkout = here.parent.parent / "plan"
+    return checkout if (checkout / "about.yaml").is_file() else here / "example_plan"
 
 
 def default_plan_dir() -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +46,9 @@ class PlanValidator(cerberus.Validator):
 
 def schema_dir() -> Path:
     """`schema/` of this checkout, or the copy installed with the package."""
-    here = Path(__file__).resolve().parent.parent.parent / "schema"
-    if (here / "common.yaml").is_file():
-        return here
-    return Path(str(resources.files("crisisplan.schema")))
+    here = Path(__file__).resolve().parent
+    checkout = here.parent.parent / "schema"
+    return checkout if (checkout / "common.yaml").is_file() else here / "schemas"
 
 
 @dataclass
