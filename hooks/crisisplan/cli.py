@@ -7,7 +7,7 @@ import os
 import sys
 
 from .plan import check_plan
-from .problems import format_problems, summary
+from .problems import ERROR, Problem, format_problems, summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +24,29 @@ def main(argv: list[str] | None = None) -> int:
                           help="check dates as if today were this day")
     validate.set_defaults(run=run_validate)
 
+    diff = commands.add_parser("diff", help="list what changed between two plans, in words")
+    diff.add_argument("old", metavar="OLD", help="the earlier plan: a plan folder or a git revision (main, HEAD~1, plan-v2026.1)")
+    diff.add_argument("new", metavar="NEW", nargs="?", default="plan",
+                      help="the later plan: a plan folder or a git revision (default: ./plan)")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text", help="output format")
+    diff.add_argument("--plan-path", default="plan", metavar="PATH",
+                      help="where the plan lives inside the repository, for revisions (default: plan)")
+    diff.set_defaults(run=run_diff)
+
+    publish = commands.add_parser("publish", help="publish the plan's version into the local gh-pages branch with mike")
+    publish.add_argument("plan_dir", nargs="?", default="plan", metavar="PLAN_DIR", help="the plan folder (default: ./plan)")
+    publish.add_argument("--force", action="store_true",
+                         help="replace an already published version even though its content differs")
+    publish.add_argument("--check", action="store_true",
+                         help="only check that the version may be published, and print it")
+    publish.set_defaults(run=run_publish)
+
+    bump = commands.add_parser("check-version-bump",
+                               help="fail when the plan differs from BASE but its version was not raised")
+    bump.add_argument("base", metavar="BASE", help="the git revision to compare with, e.g. origin/main")
+    bump.add_argument("plan_dir", nargs="?", default="plan", metavar="PLAN_DIR", help="the plan folder (default: ./plan)")
+    bump.set_defaults(run=run_check_version_bump)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -38,6 +61,63 @@ def run_validate(args) -> int:
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     print(summary(report.problems), file=sys.stderr)
     return 1 if failed else 0
+
+
+
+def run_diff(args) -> int:
+    from .diff import diff_plans, format_markdown, format_text
+    from .versions import GitError, plan_source
+
+    try:
+        with plan_source(args.old, plan_path=args.plan_path) as old_dir, \
+                plan_source(args.new, plan_path=args.plan_path) as new_dir:
+            old, new = check_plan(old_dir), check_plan(new_dir)
+            notes = [_diff_note(label, report) for label, report in (("old", old), ("new", new))]
+            if old.plan is None or new.plan is None:
+                print("\n".join(filter(None, notes)), file=sys.stderr)
+                return 2
+            result = diff_plans(old.plan, new.plan)
+    except GitError as exc:
+        print(f"crisisplan diff: {exc}", file=sys.stderr)
+        return 2
+    result.notes = [n for n in notes if n]
+    sys.stdout.write(format_markdown(result) if args.format == "markdown" else format_text(result))
+    return 0
+
+
+def _diff_note(label: str, report) -> str:
+    if report.plan is None:
+        return f"the {label} plan cannot be read: " + "; ".join(p.message for p in report.errors)
+    if report.errors:
+        count = len(report.errors)
+        return (f"the {label} plan has {count} error{'s' if count != 1 else ''} "
+                f"(see crisisplan validate); the changes below are what could be read.")
+    return ""
+
+
+def run_publish(args) -> int:
+    from .publish import main_publish
+
+    return main_publish(args.plan_dir, args.force, args.check)
+
+
+def run_check_version_bump(args) -> int:
+    from .versions import GitError, version_bump_problem
+
+    try:
+        problem = version_bump_problem(args.base, args.plan_dir)
+    except GitError as exc:
+        print(f"crisisplan check-version-bump: {exc}", file=sys.stderr)
+        return 2
+    if problem:
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(Problem(os.path.join(args.plan_dir, "about.yaml"), 1, 1, ERROR, "version-not-raised",
+                          problem).github())
+        else:
+            print(problem)
+        return 1
+    print(f"The plan's version is fine compared with {args.base}.")
+    return 0
 
 
 if __name__ == "__main__":

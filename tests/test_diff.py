@@ -1,0 +1,152 @@
+"""`crisisplan diff`: golden change lists, matching of list entries, and the command line.
+
+Each case in tests/cases/diff/ edits a copy of the example plan
+(`edits: {file: [{find, replace}, ...]}`; a file given as text is written
+whole, one given as null is deleted) and holds the exact text and Markdown
+the diff must print.  `pytest --update-goldens` rewrites the expectations.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crisisplan import check_plan
+from crisisplan.cli import main
+from crisisplan.diff import diff_plans, format_markdown, format_text, word_diff
+
+from conftest import CASES, EXAMPLE_PLAN
+
+CASE_FILES = sorted((CASES / "diff").glob("*.yaml"))
+
+
+def edited_plan(target: Path, edits: dict, case_name: str) -> Path:
+    shutil.copytree(EXAMPLE_PLAN, target)
+    for name, change in (edits or {}).items():
+        path = target / name
+        if change is None:
+            path.unlink()
+        elif isinstance(change, str):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(change, encoding="utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+            for edit in change:
+                assert edit["find"] in text, \
+                    f"{case_name}: {name} no longer contains {edit['find']!r}: update the case to the example plan"
+                text = text.replace(edit["find"], edit["replace"], 1)
+            path.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def example():
+    return check_plan(EXAMPLE_PLAN).plan
+
+
+def test_there_are_enough_golden_cases():
+    assert len(CASE_FILES) >= 8
+
+
+@pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_golden_case(case_file, tmp_path, example, update_goldens):
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    old = example
+    if case.get("old_edits"):
+        old = check_plan(edited_plan(tmp_path / "old", case["old_edits"], case_file.stem)).plan
+    new = check_plan(edited_plan(tmp_path / "new", case.get("edits"), case_file.stem)).plan
+    result = diff_plans(old, new)
+    text, markdown = format_text(result), format_markdown(result)
+    if update_goldens:
+        source = case_file.read_text(encoding="utf-8")
+        head = source[: source.index("\nexpected_text:")] if "\nexpected_text:" in source else source.rstrip("\n")
+        case_file.write_text(head + "\nexpected_text: |\n" + _indent(text)
+                             + "expected_markdown: |\n" + _indent(markdown), encoding="utf-8")
+        return
+    assert text == case["expected_text"]
+    assert markdown == case["expected_markdown"]
+
+
+def _indent(text: str) -> str:
+    return "".join(("  " + line if line else "") + "\n" for line in text.splitlines())
+
+
+def test_same_plan_has_no_changes(example):
+    result = diff_plans(example, example)
+    assert result.changes == []
+    assert format_text(result) == "No changes from plan version 2026.2 (the version is unchanged).\n"
+
+
+def test_word_diff_keeps_only_a_little_context():
+    before = "one two three four five six seven eight nine ten eleven twelve"
+    after = "one two three four five six SEVEN eight nine ten eleven twelve"
+    assert word_diff(before, after) == [
+        ("gap", "…"), ("same", "three four five six"), ("del", "seven"), ("ins", "SEVEN"),
+        ("same", "eight nine ten eleven"), ("gap", "…")]
+
+
+def test_markdown_escapes_plan_text(tmp_path, example):
+    new_dir = edited_plan(tmp_path / "new", {"roles.yaml": [
+        {"find": "      - Choose the playbook", "replace": "      - Use *all* <b>channels</b> [now]\n      - Choose the playbook"}]},
+        "escape")
+    markdown = format_markdown(diff_plans(example, check_plan(new_dir).plan))
+    assert r"duty “Use \*all\* \<b\>channels\</b\> \[now\]” added" in markdown
+
+
+# --- the command line ------------------------------------------------------------
+
+def test_cli_diff_folders(tmp_path, capsys):
+    new_dir = edited_plan(tmp_path / "new", {"about.yaml": [{"find": 'version: "2026.2"', "replace": 'version: "2026.3"'}]},
+                          "cli")
+    assert main(["diff", str(EXAMPLE_PLAN), str(new_dir)]) == 0
+    assert capsys.readouterr().out == (
+        "From plan version 2026.2 to 2026.3: 1 change in 1 section.\n\n"
+        "About this plan\n  ~ Plan version: changed from 2026.2 to 2026.3\n")
+    assert main(["diff", str(EXAMPLE_PLAN), str(new_dir), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out.startswith("From plan version 2026.2 to 2026.3: 1 change in 1 section.\n\n"
+                                              "## About this plan\n\n- **Plan version**: changed from 2026.2 to 2026.3\n")
+
+
+def test_cli_diff_invalid_plan_still_diffs_with_a_note(tmp_path, capsys):
+    new_dir = edited_plan(tmp_path / "new", {"roles.yaml": [{"find": "primary: claire-whitfield",
+                                                             "replace": "primary: nobody-here"}]}, "invalid")
+    assert main(["diff", str(EXAMPLE_PLAN), str(new_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Note: the new plan has 1 error (see crisisplan validate); the changes below are what could be read." in out
+    assert "Role Crisis lead: holder changed from Claire Whitfield to nobody-here" in out
+
+
+def test_cli_diff_refuses_what_is_neither_folder_nor_revision(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "no-such-thing", str(EXAMPLE_PLAN)]) == 2
+    assert "'no-such-thing' is neither a plan folder nor a git revision" in capsys.readouterr().err
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def make_repo(path: Path) -> Path:
+    path.mkdir()
+    git(path, "init", "--quiet", "--initial-branch=main")
+    git(path, "config", "user.name", "Plan Owner")
+    git(path, "config", "user.email", "owner@harbourline.example")
+    shutil.copytree(EXAMPLE_PLAN, path / "policies" / "plan")
+    git(path, "add", ".")
+    git(path, "commit", "--quiet", "-m", "Plan 2026.2")
+    return path
+
+
+def test_cli_diff_git_revisions(tmp_path, capsys, monkeypatch):
+    repo = make_repo(tmp_path / "repo")
+    about = repo / "policies" / "plan" / "about.yaml"
+    about.write_text(about.read_text().replace('version: "2026.2"', 'version: "2026.3"'))
+    git(repo, "commit", "--quiet", "-am", "Plan 2026.3")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "HEAD~1", "main", "--plan-path", "policies/plan"]) == 0
+    assert "Plan version: changed from 2026.2 to 2026.3" in capsys.readouterr().out
+    assert main(["diff", "HEAD~1", "main"]) == 2
+    assert "the revision HEAD~1 has no folder plan/" in capsys.readouterr().err
