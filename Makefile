@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 PLAN   ?= plan
 SITE   ?= site
 
-.PHONY: build test setup validate serve bench clean browser
+.PHONY: build test setup validate serve bench clean browser publish
 
 build: setup validate
 	@# Build into a scratch folder and swap it in only when the build succeeded,
@@ -27,6 +27,13 @@ validate: setup
 
 test: setup browser
 	$(BIN)/pytest
+
+# Publish the plan's version into the local gh-pages branch with mike, as
+# `<version>` and `latest`, and tag the source plan-v<version>. Nothing is
+# pushed: CI publishes for everyone. FORCE=1 replaces an already published
+# version whose content differs.
+publish: setup
+	$(BIN)/crisisplan publish $(PLAN)$(if $(FORCE), --force)
 
 serve: setup
 	$(BIN)/mkdocs serve

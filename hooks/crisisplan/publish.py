@@ -83,7 +83,9 @@ def _mike() -> str:
 
 
 def _run(command: list[str], repo: Path) -> None:
-    done = subprocess.run(command, cwd=repo, capture_output=True, text=True)
+    # mike runs `mkdocs`, which sits beside it (in .venv/bin) even when that is not on PATH.
+    path = os.pathsep.join([str(Path(command[0]).parent), os.environ.get("PATH", "")])
+    done = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=dict(os.environ, PATH=path))
     if done.returncode != 0:
         raise Refused(f"{' '.join(command[:2])} failed:\n{(done.stderr or done.stdout).strip()}")
 
