@@ -1,0 +1,771 @@
+"""The plan as the handbook's Markdown pages, through the templates in `theme/pages/`.
+
+    pages = render_pages(plan, [Path("overrides/pages"), Path("theme/pages")])
+    pages["index.md"]                   # "In a crisis? Start here"
+    pages["playbooks/hijacked-account.md"]
+    pages["contacts/crisis-team.vcf"]   # not Markdown: the crisis team as vCards
+
+One template per page kind, named like its plan domain (`contacts.md.j2`);
+the first folder that holds a template wins, so an organisation restyles a
+page by dropping one file into its own folder.  Python only prepares data
+(lookups both ways, steps of a tree, lengths of statements); wording and
+layout are the templates'.  Every template gets `v` (a `PlanView`), `plan`,
+`m` (the macros of `_macros.md.j2`), `root` (the way back to the top of the
+site) and `page` (its own path); `playbook.md.j2` also gets `playbook`,
+`statements` and `involved`, `tree.md.j2` gets `tree` and `steps`,
+`reference.md.j2` gets `files` and `changes.md.j2` gets `changes`.
+
+Plan text is untrusted and MkDocs lets Markdown carry raw HTML, so every
+plan string reaches a page through a filter: `md` (inline text), `md_block`
+(paragraphs), `mermaid` (diagram labels) or `fence` (copyable blocks).
+This module never imports MkDocs.
+"""
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+
+from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
+from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
+from .trees import is_outcome, reachable_from
+
+TEMPLATE_SUFFIX = ".md.j2"
+MACROS = "_macros.md.j2"
+VCARD_PATH = "contacts/crisis-team.vcf"
+TRIAGE_TREE = "is-this-a-crisis"
+
+# The pages with a fixed path, in the order a stressed reader needs them.
+# The triage tree (TRIAGE) comes second; "changes.md" only exists when a
+# change summary is given.  Playbooks and trees fill their sections.
+TRIAGE = "<triage tree>"
+NAV: tuple[tuple[str, str], ...] = (
+    ("In a crisis? Start here", "index.md"),
+    ("Is this a crisis?", TRIAGE),
+    ("Escalation", "escalation.md"),
+    ("Contacts", "contacts.md"),
+    ("Roles", "roles.md"),
+    ("Playbooks", "playbooks/index.md"),
+    ("Decision trees", "trees/index.md"),
+    ("Channels", "channels.md"),
+    ("Community guidelines", "community-guidelines.md"),
+    ("Employee policy", "employee-policy.md"),
+    ("Monitoring", "monitoring.md"),
+    ("Metrics", "metrics.md"),
+    ("Post-crisis review", "post-crisis-review.md"),
+    ("Drills", "drills.md"),
+    ("About this plan", "about.md"),
+    ("What changed in this version", "changes.md"),
+    ("Plan format reference", "reference.md"),
+)
+
+_NAV_TITLES = {path: title for title, path in NAV}
+
+# Page path -> template, for the pages rendered once per plan.
+SINGLE_PAGES = {
+    "index.md": "index",
+    "about.md": "about",
+    "contacts.md": "contacts",
+    "roles.md": "roles",
+    "escalation.md": "escalation",
+    "employee-policy.md": "employee-policy",
+    "community-guidelines.md": "community-guidelines",
+    "channels.md": "channels",
+    "monitoring.md": "monitoring",
+    "metrics.md": "metrics",
+    "post-crisis-review.md": "post-crisis-review",
+    "drills.md": "drills",
+    "playbooks/index.md": "playbooks",
+    "trees/index.md": "trees",
+    "reference.md": "reference",
+}
+
+# Where each kind of entry is shown: page and anchor.
+_ANCHORS = {
+    "contact": "contacts.md#{}",
+    "ambassador": "contacts.md#ambassador-{}",
+    "role": "roles.md#{}",
+    "severity": "escalation.md#{}",
+    "channel": "channels.md#channel-{}",
+    "action": "community-guidelines.md#action-{}",
+    "guideline": "community-guidelines.md#rule-{}",
+    "policy-rule": "employee-policy.md#rule-{}",
+    "metric-group": "metrics.md#group-{}",
+    "drill": "drills.md#{}",
+}
+
+
+PLATFORM_NAMES = {
+    "x": "X", "facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn", "tiktok": "TikTok",
+    "youtube": "YouTube", "threads": "Threads", "bluesky": "Bluesky", "mastodon": "Mastodon",
+    "whatsapp": "WhatsApp", "website": "Website", "other": "Other",
+}
+
+
+class RenderError(Exception):
+    """A template could not be rendered; the message names the template and line."""
+
+
+# --- the API ---------------------------------------------------------------------------
+
+def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown: str | None = None) -> dict[str, str]:
+    """Every page of the handbook: {path under docs/: Markdown}, plus the vCard file.
+
+    `templates_dir` is a folder or a list of folders searched in order.
+    `changes_markdown` (trusted Markdown, e.g. from `crisisplan diff`) adds
+    "changes.md"; without it there is no such page.
+    """
+    env = environment(_folders(templates_dir))
+    view = PlanView(plan)
+    pages: dict[str, str] = {}
+    macros: dict[str, Macros] = {}
+
+    def render(path: str, template: str, **context) -> None:
+        name = template + TEMPLATE_SUFFIX
+        root = "../" * path.count("/")
+        try:
+            if root not in macros:
+                macros[root] = Macros(env.get_template(MACROS).make_module({"v": view, "plan": plan, "root": root}))
+            text = env.get_template(name).render(v=view, plan=plan, page=path, root=root, m=macros[root], **context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(_describe(exc, name)) from None
+        pages[path] = tidy(text)
+
+    for path, template in SINGLE_PAGES.items():
+        if template == "reference":
+            render(path, template, files=reference_files())
+        else:
+            render(path, template)
+    for playbook in view.playbook_list:
+        render(view.path("playbook", playbook["id"]), "playbook", playbook=playbook,
+               statements=view.statements(playbook), involved=view.involved(playbook))
+    for tree in view.tree_list:
+        render(view.path("tree", tree["id"]), "tree", tree=tree, steps=view.steps(tree))
+    if changes_markdown is not None:
+        render("changes.md", "changes", changes=changes_markdown)
+    pages[VCARD_PATH] = vcard(plan, view)
+    return pages
+
+
+class Macros:
+    """The macros of `_macros.md.j2`, as every template gets them (`m`), for one page depth.
+
+    A macro's text depends only on its arguments, `v` and `root`, so each
+    result is remembered: a person linked from a hundred pages is rendered
+    once per depth.
+    """
+
+    def __init__(self, module):
+        self._module = module
+        self._results: dict = {}
+
+    def __getattr__(self, name: str):
+        macro = getattr(self._module, name)
+        if not callable(macro):
+            return macro
+        results = self._results
+
+        def remembered(*args, **kwargs):
+            key = (name, args, tuple(sorted(kwargs.items())))
+            try:
+                return results[key]
+            except KeyError:
+                result = results[key] = macro(*args, **kwargs)
+                return result
+            except TypeError:  # an unhashable argument
+                return macro(*args, **kwargs)
+
+        setattr(self, name, remembered)
+        return remembered
+
+
+def nav(plan: Plan, pages: dict | None = None) -> list:
+    """The `nav` of mkdocs.yml for this plan, in NAV order.
+
+    Playbooks and trees are listed by path only: MkDocs then takes their
+    titles from the pages' headings, escaped, rather than raw plan text.
+    With `pages`, entries for pages that were not rendered are left out.
+    """
+    view = PlanView(plan)
+    triage = view.triage
+    out: list = []
+    for title, path in NAV:
+        if path == TRIAGE:
+            if triage:
+                out.append({title: view.path("tree", triage)})
+        elif path == "playbooks/index.md":
+            out.append({title: [path] + [view.path("playbook", p["id"]) for p in view.playbook_list]})
+        elif path == "trees/index.md":
+            out.append({title: [path] + [view.path("tree", t["id"]) for t in view.tree_list
+                                         if t["id"] != triage]})
+        elif pages is None and path == "changes.md":
+            continue
+        else:
+            out.append({title: path})
+    if pages is not None:
+        out = [item for item in out if _nav_paths(item) & pages.keys()]
+    return out
+
+
+def _nav_paths(item: dict) -> set:
+    (value,) = item.values()
+    return set(value) if isinstance(value, list) else {value}
+
+
+def default_templates_dir() -> Path:
+    """`theme/pages` of this checkout."""
+    return Path(__file__).resolve().parent.parent.parent / "theme" / "pages"
+
+
+@lru_cache(maxsize=8)
+def environment(folders: tuple[str, ...]) -> jinja2.Environment:
+    """One compiled Jinja environment per search path (templates reload when edited)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(folders)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown: plan text goes through `md` explicitly
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # `{#id}` sets a heading's anchor in Markdown (attr_list), so Jinja
+        # comments are written {## ... ##} in these templates.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters.update(md=md, md_block=md_block, mermaid=mermaid_label, fence=fence, tel=tel_href,
+                       mailto=mailto_href, url=url_href, minutes=minutes, date=date_text, plural=plural)
+    return env
+
+
+def _folders(templates_dir) -> tuple[str, ...]:
+    items = templates_dir if isinstance(templates_dir, (list, tuple)) else [templates_dir]
+    return tuple(str(Path(item)) for item in items)
+
+
+def _describe(exc: jinja2.TemplateError, name: str) -> str:
+    """'contacts.md.j2:12: message', with the line in the template where it failed."""
+    where = name
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+    else:
+        tb: TracebackType | None = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(TEMPLATE_SUFFIX):
+                where = f"{filename}:{tb.tb_lineno}"
+            tb = tb.tb_next
+    return f"{where}: {exc.message or exc.__class__.__name__}"
+
+
+_FENCE = re.compile(r"\s*(`{3,}|~{3,})")
+
+
+def tidy(text: str) -> str:
+    """At most one blank line in a row outside code blocks, no trailing spaces, one final newline."""
+    out: list[str] = []
+    fence = None
+    for line in text.split("\n"):
+        if fence:
+            out.append(line)
+            if line.strip() == fence:
+                fence = None
+            continue
+        line = line.rstrip()
+        opening = _FENCE.match(line) if ("```" in line or "~~~" in line) else None
+        if opening:
+            fence = opening.group(1)
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --- filters: plan text into Markdown, safely ----------------------------------------------
+
+_INLINE = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    **{c: "\\" + c for c in "\\`*_[]{}|#"},
+})
+# Characters that start a block (list, heading rule, definition, admonition,
+# fence...) when they open a line; escaped wherever a value starts.
+_BLOCK_START = re.compile(r"^(?:[-+][ \t]|[-=]+$|[:][ \t]|[!?~]{3})")
+_LEADING = {"-": "\\-", "+": "\\+", "!": "\\!", "=": "&#61;", ":": "&#58;", "?": "&#63;", "~": "&#126;"}
+_ORDERED = re.compile(r"^(\d+)([.)])(?=[ \t]|$)")
+
+
+def md(value) -> str:
+    """Plan text as one line of inline Markdown that shows exactly as written.
+
+    HTML and entities become text; Markdown syntax (emphasis, links, images,
+    code, attribute lists, table cells, block starters) is escaped.
+    """
+    if value is None:
+        return ""
+    text = " ".join((value if isinstance(value, str) else date_text(value)).split()).translate(_INLINE)
+    first = text[:1]
+    if first in _LEADING and _BLOCK_START.match(text):
+        text = _LEADING[first] + text[1:]
+    elif first.isdigit():
+        text = _ORDERED.sub(r"\1\\\2", text, count=1)
+    return text
+
+
+def md_block(value) -> str:
+    """Plan text as paragraphs (blank lines in the text separate them)."""
+    if value is None:
+        return ""
+    paragraphs = re.split(r"\n[ \t]*\n", str(value).strip())
+    return "\n\n".join(md(p) for p in paragraphs if p.strip())
+
+
+_MERMAID_SAFE = frozenset(" .,?!'-()/:+")
+
+
+def mermaid_label(value) -> str:
+    """Text for a quoted Mermaid label: anything but letters, digits and plain
+    punctuation becomes an entity code (#34;), so no quote, bracket, markup or
+    directive in the plan can change the diagram."""
+    text = " ".join(str(value).split())
+    return "".join(ch if ch.isalnum() or ch in _MERMAID_SAFE else f"#{ord(ch)};" for ch in text)
+
+
+def fence(value, lang: str = "text") -> str:
+    """A fenced code block holding the text as written (Material adds a copy button)."""
+    text = "\n".join(line.rstrip() for line in str(value).strip("\n").split("\n"))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{text}\n{ticks}"
+
+
+def tel_href(number) -> str:
+    """tel: link target: the number without spaces or punctuation."""
+    return "tel:" + re.sub(r"[^+0-9]", "", str(number))
+
+
+def mailto_href(address) -> str:
+    return "mailto:" + urllib.parse.quote(str(address), safe="@.+-_")
+
+
+def url_href(url) -> str:
+    """An http(s) link target that cannot break out of a Markdown link."""
+    url = str(url).strip()
+    if not re.match(r"^https?://", url):
+        return "#"
+    return urllib.parse.quote(url, safe=":/?#@!$&'*+,;=%-._~")
+
+
+def minutes(value) -> str:
+    """5 -> '5 min', 90 -> '1 h 30 min', 1440 -> '1 day'."""
+    value = int(value)
+    if value < 60:
+        return f"{value} min"
+    if value % 1440 == 0:
+        return plural(value // 1440, "day")
+    hours, rest = divmod(value, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def date_text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+# --- the plan, looked up both ways ------------------------------------------------------------
+
+class PlanView:
+    """The plan as the templates need it: entries by id and every reverse lookup, built once."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.today = plan.today
+        about = plan["about"]
+        self.organisation = about.get("organisation") or {}
+        self.document = about.get("plan") or {}
+        contacts, roles, escalation = plan["contacts"], plan["roles"], plan["escalation"]
+
+        self.people: dict[str, dict] = {p["id"]: p for p in contacts.get("people") or []}
+        # Internal staff first, then external contacts, each in plan order.
+        self.people_by_kind = sorted(self.people.values(), key=lambda p: p.get("kind") != "internal")
+        self.roles: dict[str, dict] = {r["id"]: r for r in roles.get("roles") or []}
+        self.lead_role: str | None = roles.get("lead_role")
+        self.levels: list[dict] = sorted(escalation.get("levels") or [], key=lambda lvl: lvl.get("rank", 0))
+        self.severities = {lvl["id"]: lvl for lvl in self.levels}
+        self.level_index = {lvl["id"]: i for i, lvl in enumerate(self.levels)}
+        self.channels = {c["id"]: c for c in plan["channels"].get("channels") or []}
+        self.actions = {a["id"]: a for a in plan["community-guidelines"].get("actions") or []}
+        self.ambassadors = {a["id"]: a for a in contacts.get("ambassadors") or []}
+
+        self.playbooks = plan.playbooks
+        self.playbook_list = sorted(plan.playbooks.values(), key=lambda p: (str(p.get("title", "")).casefold(), p["id"]))
+        self.trees = plan.trees
+        self.triage = TRIAGE_TREE if TRIAGE_TREE in plan.trees else next(iter(plan.trees), None)
+        self.tree_list = sorted(plan.trees.values(),
+                                key=lambda t: (t["id"] != self.triage, str(t.get("title", "")).casefold(), t["id"]))
+
+        # person -> [(role, "primary" | "backup")], person -> people they back up
+        self.roles_of: dict[str, list[tuple[dict, str]]] = {}
+        for role in self.roles.values():
+            for duty in ("primary", "backup"):
+                self.roles_of.setdefault(role.get(duty), []).append((role, duty))
+        self.backup_for: dict[str, list[dict]] = {}
+        for person in self.people.values():
+            if person.get("backup"):
+                self.backup_for.setdefault(person["backup"], []).append(person)
+        self.speaks_on: dict[str, list[dict]] = {}
+        self.alternate_for: dict[str, list[dict]] = {}
+        for spokesperson in contacts.get("spokespeople") or []:
+            self.speaks_on.setdefault(spokesperson["contact"], []).append(spokesperson)
+            for alternate in spokesperson.get("alternates") or []:
+                self.alternate_for.setdefault(alternate, []).append(spokesperson)
+        self.ambassadors_of: dict[str, list[dict]] = {}
+        for ambassador in self.ambassadors.values():
+            self.ambassadors_of.setdefault(ambassador.get("relationship_owner"), []).append(ambassador)
+
+        # role -> [(level, notify entry)], role -> [levels where it approves statements]
+        self.notified_at: dict[str, list[tuple[dict, dict]]] = {}
+        self.approves_at: dict[str, list[dict]] = {}
+        for level in self.levels:
+            for entry in level.get("notify") or []:
+                self.notified_at.setdefault(entry["role"], []).append((level, entry))
+            for role_id in level.get("statement_approval") or []:
+                self.approves_at.setdefault(role_id, []).append(level)
+
+        # playbook <-> role, tree, severity; tree outcome -> playbook
+        self.playbooks_of_role: dict[str, list[dict]] = {}
+        self.playbooks_of_tree: dict[str, list[dict]] = {}
+        self.playbooks_at: dict[str, list[dict]] = {}
+        for playbook in self.playbook_list:
+            for role_id in _unique(playbook.get("roles") or []):
+                self.playbooks_of_role.setdefault(role_id, []).append(playbook)
+            for tree_id in _unique(playbook.get("trees") or []):
+                self.playbooks_of_tree.setdefault(tree_id, []).append(playbook)
+            self.playbooks_at.setdefault(playbook.get("default_severity"), []).append(playbook)
+        self.outcomes_for: dict[str, list[tuple[dict, str, dict]]] = {}
+        for tree in self.tree_list:
+            for node_id, node in (tree.get("nodes") or {}).items():
+                if isinstance(node, dict) and node.get("playbook"):
+                    self.outcomes_for.setdefault(node["playbook"], []).append((tree, node_id, node))
+        special = {
+            plan["community-guidelines"].get("moderation_tree"): ("community-guidelines.md", "Community guidelines"),
+            plan["channels"].get("channel_tree"): ("channels.md", "Channels"),
+        }
+        self.tree_used_on = {k: v for k, v in special.items() if k}
+
+        self.role_mentions = self._role_mentions(plan)
+        self.review = {row["file"]: row for row in plan.review_states()}
+        self.last_drilled: dict[str, object] = {}
+        for drill in plan["drills"].get("drills") or []:
+            last = drill.get("last_run")
+            if last and (drill["playbook"] not in self.last_drilled or last > self.last_drilled[drill["playbook"]]):
+                self.last_drilled[drill["playbook"]] = last
+
+    def _role_mentions(self, plan: Plan) -> dict[str, list[tuple[str, str]]]:
+        """role -> [(what the plan asks of it outside roles.yaml, page)]: its other duties, linked."""
+        mentions: dict[str, list[tuple[str, str]]] = {}
+
+        def add(role_id, text, page):
+            if role_id:
+                mentions.setdefault(role_id, []).append((text, page))
+
+        add((plan["about"].get("stand_down") or {}).get("decided_by"), "Declares the crisis over",
+            "about.md#stand-down")
+        for channel in self.channels.values():
+            add((channel.get("closing") or {}).get("authorised_by"),
+                f"Authorises closing {channel.get('handle')}", self.path("channel", channel["id"]))
+        add(plan["employee-policy"].get("report_to"), "Receives staff reports of worrying posts",
+            "employee-policy.md#during-a-crisis")
+        for alert in plan["monitoring"].get("alerts") or []:
+            add(alert.get("notify"), f"Alerted by monitoring: {alert.get('signal')}", "monitoring.md#alerts")
+        add((plan["metrics"].get("reporting") or {}).get("owner"), "Compiles the crisis metrics",
+            "metrics.md#reporting")
+        review = plan["post-crisis-review"]
+        add(review.get("chair"), "Chairs the post-crisis review", "post-crisis-review.md")
+        for role_id in _unique(review.get("participants") or []):
+            if role_id != review.get("chair"):
+                add(role_id, "Takes part in the post-crisis review", "post-crisis-review.md#participants")
+        add(plan["drills"].get("coordinator"), "Runs the drills programme", "drills.md")
+        return mentions
+
+    def title_of(self, page: str) -> str:
+        """The title of a page, for links to it from tables (plan titles for playbooks and trees)."""
+        folder, _, name = page.rpartition("/")
+        if folder in ("playbooks", "trees") and name != "index.md":
+            entries = self.playbooks if folder == "playbooks" else self.trees
+            entry_id = name[: -len(".md")].removesuffix("_")
+            return str((entries.get(entry_id) or {}).get("title", entry_id))
+        return _NAV_TITLES.get(page, page)
+
+    def platform(self, channel: dict) -> str:
+        return PLATFORM_NAMES.get(channel.get("platform"), str(channel.get("platform", "")))
+
+    # Where things are shown --------------------------------------------------------------
+
+    def path(self, kind: str, entry_id: str) -> str:
+        """The page (and anchor) showing an entry, relative to the docs root."""
+        if kind in ("playbook", "tree"):
+            folder = "playbooks" if kind == "playbook" else "trees"
+            # `index` would be the folder's index page; ids never contain "_".
+            return f"{folder}/{entry_id}_.md" if entry_id == "index" else f"{folder}/{entry_id}.md"
+        return _ANCHORS[kind].format(entry_id)
+
+    def section_page(self, file: str) -> str:
+        """The page of a plan file ('contacts.yaml', 'playbooks/x.yaml')."""
+        stem = file[: -len(".yaml")]
+        folder, _, entry_id = stem.rpartition("/")
+        if folder == "playbooks":
+            return self.path("playbook", entry_id)
+        if folder == "trees":
+            return self.path("tree", entry_id)
+        return f"{stem}.md"
+
+    # Derived data ---------------------------------------------------------------------------
+
+    def tone(self, severity_id: str | None) -> str:
+        """'danger' for the most severe level, 'info' for the least, 'warning' between."""
+        index = self.level_index.get(severity_id)
+        if index is None:
+            return "info"
+        if index == 0:
+            return "danger"
+        return "info" if index == len(self.levels) - 1 else "warning"
+
+    def post_limit(self, channel: dict) -> int | None:
+        limit = channel.get("max_post_length") or PLATFORM_LIMITS.get(channel.get("platform"))
+        return limit if isinstance(limit, int) else None
+
+    def statements(self, playbook: dict) -> list[dict]:
+        """Each holding statement with its channel, length as the platform counts it, and limit."""
+        out = []
+        for statement in playbook.get("statements") or []:
+            channel = self.channels.get(statement.get("channel")) or {}
+            text = str(statement.get("text", "")).strip()
+            out.append({
+                "statement": statement,
+                "channel": channel,
+                "text": text,
+                "length": post_length(text, channel.get("platform")),
+                "limit": self.post_limit(channel),
+            })
+        return out
+
+    def involved(self, playbook: dict) -> list[dict]:
+        """The roles of a playbook (its own list, then checklist owners), with their people."""
+        role_ids = list(playbook.get("roles") or []) + [s.get("owner") for s in playbook.get("checklist") or []]
+        return [self.roles[r] for r in _unique(role_ids) if r in self.roles]
+
+    def steps(self, tree: dict) -> list[dict]:
+        """The steps of a tree in reading order, each with a short diagram key (s1, s2, ...)."""
+        nodes = tree.get("nodes") or {}
+        order = reachable_from(nodes, tree["start"]) if tree.get("start") in nodes else []
+        order += [node_id for node_id in nodes if node_id not in order]
+        keys = {node_id: f"s{i}" for i, node_id in enumerate(order, 1)}
+        steps = []
+        for node_id in order:
+            node = nodes[node_id]
+            answers = [{"answer": a.get("answer"), "next": a.get("next"), "key": keys.get(a.get("next"))}
+                       for a in node.get("answers") or [] if isinstance(a, dict)]
+            steps.append({"id": node_id, "key": keys[node_id], "node": node,
+                          "outcome": is_outcome(node), "answers": answers})
+        return steps
+
+    def drill_gaps(self) -> list[tuple[dict, object]]:
+        """Playbooks not drilled within a year: (playbook, last run or None)."""
+        gaps = []
+        for playbook in self.playbook_list:
+            last = self.last_drilled.get(playbook["id"])
+            if last is None or (self.today - last).days > DRILL_GAP_DAYS:
+                gaps.append((playbook, last))
+        return gaps
+
+    def overdue(self, day) -> bool:
+        return day is not None and day < self.today
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(i for i in items if i is not None))
+
+
+# --- the plan format reference -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    path: str
+    type: str
+    required: bool
+    meaning: str
+    details: list[str]
+
+
+def reference_files() -> list[dict]:
+    """[{name, file, fields}] for every plan file, in plan order, from the schemas' `meta`.
+
+    The `review` block every section shares comes first, as its own entry
+    (name "review"), and is left out of the files.
+    """
+    from .schema import load_schemas
+    by_name = load_schemas().by_name
+    out = []
+    review = None
+    for name in DOMAIN_FILES + DOMAIN_FOLDERS:
+        if name not in by_name:
+            continue
+        schema = dict(by_name[name])
+        if isinstance(schema.get("review"), dict):
+            review = review or schema["review"]
+            del schema["review"]
+        file = f"{name}.yaml" if name in DOMAIN_FILES else f"{name}/<id>.yaml"
+        out.append({"name": name, "file": file, "fields": list(_fields(schema, ""))})
+    if review:
+        out.insert(0, {"name": "review", "file": "review", "fields": list(_fields({"review": review}, ""))})
+    return out
+
+
+_TYPES = {"string": "text", "integer": "whole number", "boolean": "yes or no", "date": "date",
+          "dict": "block", "list": "list", "number": "number"}
+
+
+def _fields(schema: dict, prefix: str):
+    for name, rules in schema.items():
+        if not isinstance(rules, dict):
+            continue
+        path = f"{prefix}{name}"
+        yield _field(path, rules)
+        yield from _inner(path, rules)
+
+
+def _inner(path: str, rules: dict):
+    inner = rules.get("schema")
+    if rules.get("type") == "dict" and isinstance(inner, dict):
+        yield from _fields(inner, path + ".")
+    elif rules.get("type") == "list" and isinstance(inner, dict) and isinstance(inner.get("schema"), dict) \
+            and inner.get("type") == "dict":
+        yield from _fields(inner["schema"], path + "[].")
+    values = rules.get("valuesrules")
+    if isinstance(values, dict):
+        key = "<step id>" if path.endswith("nodes") else "<group>"
+        item = f"{path}.{key}"
+        if isinstance(values.get("schema"), dict) and values.get("type") == "dict":
+            yield from _fields(values["schema"], item + ".")
+        else:
+            yield _field(item, values)
+
+
+def _field(path: str, rules: dict) -> Field:
+    kind = _TYPES.get(rules.get("type"), str(rules.get("type", "")))
+    inner = rules.get("schema")
+    if rules.get("type") == "list" and isinstance(inner, dict):
+        kind = "list of " + ("blocks" if inner.get("type") == "dict" else _TYPES.get(inner.get("type"), "values"))
+    details = []
+    ref = rules.get("ref") or (inner.get("ref") if isinstance(inner, dict) else None)
+    if ref:
+        details.append(f"the id of {KIND_HOME.get(ref, 'a ' + ref)}")
+    if rules.get("allowed"):
+        details.append("one of " + ", ".join(f"`{a}`" for a in rules["allowed"]))
+    if "min" in rules or "max" in rules:
+        if "min" in rules and "max" in rules:
+            details.append(f"from {rules['min']} to {rules['max']}")
+        elif "min" in rules:
+            details.append(f"at least {rules['min']}")
+        else:
+            details.append(f"at most {rules['max']}")
+    if rules.get("minlength"):
+        details.append(f"at least {plural(rules['minlength'], 'item')}")
+    if rules.get("defines"):
+        details.append("must be unique")
+    return Field(path, kind, bool(rules.get("required")), str(rules.get("meta", "")), details)
+
+
+# --- the crisis team as vCards -------------------------------------------------------------
+
+_TEL_TYPES = {"mobile": "CELL,VOICE", "office": "WORK,VOICE", "home": "HOME,VOICE", "on-call": "WORK,VOICE",
+              "switchboard": "WORK,VOICE"}
+
+
+def vcard(plan: Plan, view: PlanView | None = None) -> str:
+    """Everyone in contacts.yaml as vCard 3.0 (RFC 2426), with their crisis roles in NOTE."""
+    view = view or PlanView(plan)
+    organisation = view.organisation.get("name", "")
+    lines: list[str] = []
+    for person in view.people.values():
+        name = " ".join(str(person.get("name", "")).split())
+        given, _, family = name.rpartition(" ")
+        internal = person.get("kind") == "internal"
+        lines += ["BEGIN:VCARD", "VERSION:3.0",
+                  f"N:{_vtext(family)};{_vtext(given)};;;",
+                  f"FN:{_vtext(name)}"]
+        org = organisation if internal else person.get("organisation")
+        if org:
+            lines.append(f"ORG:{_vtext(org)}")
+        if person.get("title"):
+            lines.append(f"TITLE:{_vtext(person['title'])}")
+        for i, phone in enumerate(person.get("phones") or []):
+            types = _TEL_TYPES.get(phone.get("label"), "VOICE") + (",PREF" if i == 0 else "")
+            lines.append(f"TEL;TYPE={types}:{_vtext(phone.get('number', ''))}")
+        if person.get("email"):
+            lines.append(f"EMAIL;TYPE=INTERNET,PREF:{_vtext(person['email'])}")
+        categories = ["Crisis team"] if internal else ["External", str(person.get("category") or "other")]
+        lines.append("CATEGORIES:" + ",".join(_vtext(c) for c in categories))
+        lines.append(f"NOTE:{_vtext(_vcard_note(view, person))}")
+        lines.append(f"UID:{_vtext('crisisplan-' + str(person['id']))}")
+        lines.append("END:VCARD")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _vcard_note(view: PlanView, person: dict) -> str:
+    parts = []
+    roles = [f"{role.get('name')} ({duty})" for role, duty in view.roles_of.get(person["id"], [])]
+    if roles:
+        parts.append("Crisis roles: " + ", ".join(roles) + ".")
+    backup = view.people.get(person.get("backup"))
+    if backup:
+        phone = (backup.get("phones") or [{}])[0].get("number", "")
+        parts.append(f"Backup: {backup.get('name')} {phone}".rstrip() + ".")
+    if person.get("availability"):
+        parts.append(f"Availability: {person['availability']}")
+    if person.get("time_zone"):
+        parts.append(f"Time zone: {person['time_zone']}.")
+    parts.append(f"Crisis plan version {view.plan.version}.")
+    return " ".join(" ".join(str(p).split()) for p in parts)
+
+
+def _vtext(value) -> str:
+    """A vCard text value: backslash, comma, semicolon and newlines escaped."""
+    text = str(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    if "\n" in text or "\r" in text:
+        text = _NEWLINES.sub(r"\\n", text)
+    return text
+
+
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+def _fold(line: str, width: int = 75) -> str:
+    """Fold a content line at 75 octets, never inside a UTF-8 character."""
+    if line.isascii():
+        if len(line) <= width:
+            return line
+        return "\r\n ".join([line[:width]] + [line[i:i + width - 1] for i in range(width, len(line), width - 1)])
+    if len(line.encode("utf-8")) <= width:
+        return line
+    parts, current, size = [], [], 0
+    limit = width
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, width - 1  # continuation lines start with a space
+        current.append(ch)
+        size += n
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
