@@ -76,6 +76,11 @@ def handbook_extra(plan: Plan) -> dict:
     }
 
 
+def is_template(src_uri: str) -> bool:
+    """Page templates sit in the theme folder, whose other files MkDocs publishes: not these."""
+    return src_uri.endswith(".j2")
+
+
 def human_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -97,6 +102,10 @@ def shipped_scripts(node_modules: Path) -> dict[str, bytes]:
     return scripts
 
 
-def watched_paths(plan: str | Path, schema: Path) -> list[str]:
-    """What `mkdocs serve` watches besides the docs and the theme."""
-    return [os.path.abspath(path) for path in (plan, schema) if Path(path).exists()]
+def watched_paths(*paths: str | Path | None) -> list[str]:
+    """Of the folders `mkdocs serve` should watch besides docs/, those that exist.
+
+    MkDocs watches the theme only with --watch-theme; the page templates live
+    there, so the hook asks for the plan, the schemas and the theme.
+    """
+    return [os.path.abspath(path) for path in paths if path and Path(path).exists()]

@@ -1,0 +1,66 @@
+"""MkDocs hooks: the handbook's pages come from the plan, not from docs/.
+
+Only MkDocs events are handled here; loading, checking and rendering the plan
+is done by the `crisisplan` package (see crisisplan/site.py).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+from crisisplan import check_plan, render, site, versions
+
+log = logging.getLogger("mkdocs.hooks.handbook")
+
+# Filled by on_config, used by on_files and on_serve of the same build.
+_generated: dict[str, str | bytes] = {}
+_plan_dir = site.DEFAULT_PLAN
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+@event_priority(-50)  # after Material's offline plugin, whose CDN polyfill is replaced here
+def on_config(config):
+    global _plan_dir
+    root = _root(config)
+    _plan_dir = site.plan_dir(root, config.extra.get("crisisplan", {}).get("plan"))
+    report = check_plan(_plan_dir)
+    try:
+        plan = site.checked_plan(report)
+        changes = versions.changes_since_previous(_plan_dir, root)  # against the last published version
+        pages = render.render_pages(plan, Path(config.theme.custom_dir) / "pages", changes_markdown=changes)
+        scripts = site.shipped_scripts(root / "node_modules")
+    except (site.SiteError, render.RenderError) as error:
+        raise PluginError(str(error)) from None
+    if report.warnings:
+        # Info, not warning: plan warnings must not fail `mkdocs build --strict`.
+        log.info("the plan has warnings:\n%s", site.warnings_text(report).rstrip())
+
+    _generated.clear()
+    _generated.update(pages)
+    _generated.update(scripts)
+    config.site_name = site.site_name(plan)
+    config.nav = render.nav(plan, pages)
+    config.extra["handbook"] = site.handbook_extra(plan)
+    config.extra["polyfills"] = site.local_polyfills(config.extra.get("polyfills", []))
+    return config
+
+
+def on_files(files, config):
+    for template in [file for file in files if site.is_template(file.src_uri)]:
+        files.remove(template)
+    for src_uri, content in _generated.items():
+        files.append(File.generated(config, src_uri, content=content))
+    return files
+
+
+def on_serve(server, config, builder):
+    for path in site.watched_paths(_plan_dir, _root(config) / "schema", config.theme.custom_dir):
+        server.watch(path)
+    return server
