@@ -1,0 +1,248 @@
+"""The built handbook in Debian's chromium, driven by Playwright (never a browser of its own).
+
+The site is served by a local http.server on 127.0.0.1 and also opened from
+disk; every request a page makes is recorded and must stay on that server.
+Screenshots land in tests/.output/screenshots/ for a person to look at.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from crisisplan import check_plan
+
+from conftest import EXAMPLE_PLAN, ROOT, TODAY
+from handbook_build import example_site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags chromium tries to reach Google's
+# hosts at start; this machine's network refuses them.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = ROOT / "tests" / ".output" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# Material renders each diagram into a closed shadow root; opening them lets
+# the test see the SVG (what is drawn is the same).
+OPEN_SHADOW_ROOTS = """
+const attachShadow = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) { return attachShadow.call(this, {...init, mode: "open"}); };
+"""
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)", allow_module_level=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    return example_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=built))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Requests(list):
+    """Every URL the pages of one context asked for."""
+
+    def foreign(self, *allowed_prefixes: str) -> list[str]:
+        local = allowed_prefixes + ("data:", "blob:")
+        return [url for url in self if not url.startswith(local)]
+
+
+@pytest.fixture
+def context(browser):
+    contexts = []
+
+    def make(**options):
+        ctx = browser.new_context(**options)
+        ctx.add_init_script(OPEN_SHADOW_ROOTS)
+        ctx.requests = Requests()
+        ctx.on("request", lambda request: ctx.requests.append(request.url))
+        contexts.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def plan():
+    return check_plan(EXAMPLE_PLAN, today=TODAY).plan
+
+
+def search(page, words: str):
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # A query typed before the index is loaded is dropped: wait for it.
+    sync_api.expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search",
+                                                                               timeout=20_000)
+    page.locator("input.md-search__input").press_sequentially(words, delay=20)  # as a person types
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.locator(".md-search-result__item")
+
+
+def shoot(page, name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+def test_search_finds_a_person(context, server, plan):
+    person = next(p for p in plan["contacts"]["people"] if p.get("kind") == "internal")
+    page = context(viewport=DESKTOP).new_page()
+    page.goto(f"{server}/index.html")
+    results = search(page, person["name"])
+    assert person["name"] in results.first.inner_text()
+    results.first.locator("a").first.click()
+    page.wait_for_load_state()
+    assert person["name"] in page.locator("article").inner_text()
+    assert page.context.requests.foreign(server) == []
+
+
+def test_search_finds_a_playbook_step(context, server, plan):
+    playbook = next(iter(plan.playbooks.values()))
+    step = playbook["checklist"][0]["step"]
+    words = " ".join(re.findall(r"[A-Za-z]{5,}", step)[:3])
+    page = context(viewport=DESKTOP).new_page()
+    page.goto(f"{server}/index.html")
+    results = search(page, words)
+    assert any(playbook["title"] in text or "playbook" in text.lower()
+               for text in results.all_inner_texts()), results.all_inner_texts()
+
+
+def test_a_decision_tree_can_be_walked_to_an_outcome_without_javascript(context, server, built, plan):
+    tree = plan.trees["is-this-a-crisis"]
+    nodes = tree["nodes"]
+    page = context(viewport=PHONE, java_script_enabled=False).new_page()
+    tree_page = next(built.rglob("is-this-a-crisis.html")).relative_to(built).as_posix()
+    page.goto(f"{server}/{tree_page}")
+    step = tree["start"]
+    walked = [step]
+    while "outcome" not in nodes[step]:
+        # The longest way: another question whenever there is one (trees have no cycles).
+        answers = nodes[step]["answers"]
+        answer = next((a for a in answers if "outcome" not in nodes[a["next"]]), answers[0])
+        section = page.locator(f"[id='step-{step}']")
+        expect_visible(section)
+        link = page.locator(f"a[href$='#step-{answer['next']}']").filter(has_text=answer["answer"]).first
+        link.click()
+        step = answer["next"]
+        walked.append(step)
+        assert page.url.endswith(f"#step-{step}")
+    outcome = page.locator(f"[id='step-{step}']")
+    expect_visible(outcome)
+    assert len(walked) > 2
+    shoot(page, "tree-walked-no-js")
+
+
+def expect_visible(locator):
+    sync_api.expect(locator).to_be_visible()
+    sync_api.expect(locator).to_be_in_viewport()
+
+
+def test_mermaid_diagrams_render_to_svg(context, server, built):
+    page = context(viewport=DESKTOP).new_page()
+    tree_pages = sorted(p.relative_to(built).as_posix() for p in built.glob("trees/*.html")
+                        if 'class="mermaid"' in p.read_text(encoding="utf-8"))
+    assert tree_pages
+    for path in tree_pages:
+        page.goto(f"{server}/{path}")
+        page.wait_for_selector(".mermaid svg", timeout=20_000)
+        assert page.locator(".mermaid svg").first.bounding_box()["height"] > 50
+    shoot(page, "tree-desktop")
+    assert page.context.requests.foreign(server) == []
+
+
+def test_no_request_leaves_the_local_server(context, server, built):
+    ctx = context(viewport=DESKTOP)
+    page = ctx.new_page()
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html"))
+    for path in pages:
+        page.goto(f"{server}/{path}")
+        page.wait_for_load_state("networkidle")
+    assert len(ctx.requests) > len(pages)
+    assert ctx.requests.foreign(server) == []
+
+
+def test_the_site_works_from_disk(context, built, plan):
+    person = plan["contacts"]["people"][0]
+    ctx = context(viewport=DESKTOP)
+    page = ctx.new_page()
+    page.goto((built / "index.html").as_uri())
+    assert page.locator("h1").first.is_visible()
+    results = search(page, person["name"])
+    assert person["name"] in results.first.inner_text()
+    results.first.locator("a").first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith("file://")
+    assert ctx.requests.foreign("file://") == []
+
+
+def test_the_home_page_on_a_phone_and_a_desktop(context, server):
+    for name, viewport in (("home-phone", PHONE), ("home-desktop", DESKTOP)):
+        page = context(viewport=viewport, device_scale_factor=1).new_page()
+        page.goto(f"{server}/index.html")
+        assert page.locator(".handbook-marker").is_visible()
+        assert "Internal" in page.locator(".handbook-marker").text_content()
+        assert page.locator("a[href^='tel:']").count() >= 2
+        shoot(page, name)
+
+
+def test_no_page_is_wider_than_a_phone(context, server, built):
+    """Wide tables and diagrams scroll inside the page; the page itself never scrolls sideways."""
+    page = context(viewport=PHONE).new_page()
+    too_wide = {}
+    for path in sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html")):
+        page.goto(f"{server}/{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[path] = width
+        if path in ("escalation.html", "playbooks/hijacked-account.html", "contacts.html"):
+            shoot(page, "phone-" + path.replace("/", "-").removesuffix(".html"))
+    assert too_wide == {}
+
+
+def test_printing_hides_the_chrome_and_shows_numbers(context, server, built):
+    page = context(viewport=DESKTOP).new_page()
+    page.emulate_media(media="print")
+    page.goto(f"{server}/contacts.html")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator(".handbook-marker").is_visible()
+    tel = page.locator(".md-typeset a[href^='tel:']").first
+    after = tel.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "tel:" in after
+    shoot(page, "contacts-print")
+    pdf = SCREENSHOTS / "contacts.pdf"
+    page.pdf(path=pdf)
+    assert pdf.stat().st_size > 10_000
+

@@ -1,0 +1,237 @@
+"""The handbook site: crisisplan.site on its own, then whole `mkdocs build` runs."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crisisplan import Plan, check_plan, site
+from crisisplan.problems import ERROR, WARNING, Problem
+from crisisplan.plan import Report
+
+from conftest import EXAMPLE_PLAN, ROOT, TODAY
+from handbook_build import example_site, mkdocs_build
+
+
+def small_plan(**about) -> Plan:
+    return Plan(root=Path("plan"), domains={"about": about}, playbooks={}, trees={})
+
+
+# --- crisisplan.site, without MkDocs ----------------------------------------------------------
+
+def test_plan_dir_from_the_environment_is_taken_as_given(tmp_path):
+    assert site.plan_dir(tmp_path, "plan", {"CRISISPLAN_PLAN": "/elsewhere/plan"}) == "/elsewhere/plan"
+
+
+def test_plan_dir_is_relative_to_mkdocs_yml_and_shown_from_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert site.plan_dir(tmp_path, None, {}) == "plan"
+    assert site.plan_dir(tmp_path, "plans/2027", {}) == "plans/2027"
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert site.plan_dir(tmp_path, None, {}) == "../plan"
+
+
+def test_a_plan_with_errors_is_refused_with_the_validate_lines():
+    problems = [Problem("plan/roles.yaml", 4, 7, ERROR, "unknown-reference", "'x' is not a person"),
+                Problem("plan/about.yaml", 1, 1, WARNING, "review-due", "review is due")]
+    with pytest.raises(site.SiteError) as refused:
+        site.checked_plan(Report(small_plan(), problems))
+    assert str(refused.value) == (
+        "the plan has errors, so the handbook was not built:\n"
+        "plan/roles.yaml:4:7: [error] 'x' is not a person (unknown-reference)\n"
+        "1 error and 1 warning.")
+
+
+def test_a_plan_with_warnings_only_is_built():
+    plan = small_plan()
+    warning = Problem("plan/about.yaml", 1, 1, WARNING, "review-due", "review is due")
+    report = Report(plan, [warning])
+    assert site.checked_plan(report) is plan
+    assert site.warnings_text(report) == "plan/about.yaml:1:1: [warning] review is due (review-due)\n"
+
+
+def test_site_name_prefers_the_short_name():
+    assert site.site_name(small_plan(organisation={"name": "Harbourline Ferries Limited",
+                                                   "short_name": "Harbourline"})) == "Harbourline crisis handbook"
+    assert site.site_name(small_plan(organisation={"name": "Acme"})) == "Acme crisis handbook"
+    assert site.site_name(small_plan()) == "Crisis handbook"
+
+
+def test_handbook_extra_is_what_every_page_shows():
+    plan = small_plan(plan={"version": "2026.2", "effective": dt.date(2026, 10, 1), "classification": "Restricted"})
+    assert site.handbook_extra(plan) == {
+        "version": "2026.2", "effective": "1 October 2026", "effective_iso": "2026-10-01",
+        "classification": "Restricted", "mermaid": "javascripts/mermaid.min.js"}
+    assert site.handbook_extra(small_plan(plan={"version": "1"}))["classification"] == "Internal"
+
+
+def test_the_cdn_polyfill_is_replaced_by_the_shipped_one():
+    assert site.local_polyfills(["https://unpkg.com/iframe-worker/shim", "js/other.js"]) == [
+        "javascripts/iframe-worker.js", "js/other.js"]
+
+
+def test_page_templates_are_not_published():
+    assert site.is_template("pages/contacts.md.j2")
+    assert not site.is_template("assets/handbook.css")
+
+
+def test_shipped_scripts_come_from_node_modules(tmp_path):
+    for package_path in site.SHIPPED_SCRIPTS.values():
+        (tmp_path / package_path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / package_path).write_bytes(b"/* " + package_path.encode() + b" */")
+    scripts = site.shipped_scripts(tmp_path)
+    assert scripts["javascripts/mermaid.min.js"] == b"/* mermaid/dist/mermaid.min.js */"
+    assert set(scripts) == set(site.SHIPPED_SCRIPTS)
+
+
+def test_missing_node_modules_says_what_to_run(tmp_path):
+    with pytest.raises(site.SiteError, match=r"mermaid\.min\.js is missing: run `npm ci`"):
+        site.shipped_scripts(tmp_path)
+
+
+def test_serve_watches_the_folders_that_exist(tmp_path):
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "theme").mkdir()
+    assert site.watched_paths(tmp_path / "plan", tmp_path / "schema", str(tmp_path / "theme"), None) == [
+        str(tmp_path / "plan"), str(tmp_path / "theme")]
+
+
+# --- mkdocs build ---------------------------------------------------------------------------
+
+# What a built handbook may hold: pages, their assets, the search index and the vCard.
+PUBLISHED_SUFFIXES = {".html", ".css", ".js", ".json", ".map", ".svg", ".png", ".ico", ".vcf",
+                      ".woff", ".woff2", ".xml", ".gz"}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    return example_site(tmp_path_factory)
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_every_rendered_page_is_built(built):
+    from crisisplan.render import render_pages
+    report = check_plan(EXAMPLE_PLAN, today=TODAY)
+    rendered = render_pages(report.plan, ROOT / "theme" / "pages")
+    assert "index.md" in rendered
+    for src_uri in rendered:
+        built_uri = src_uri[: -len(".md")] + ".html" if src_uri.endswith(".md") else src_uri
+        assert (built / built_uri).is_file(), built_uri
+
+
+@pytest.mark.slow
+def test_every_page_shows_the_plan_version_effective_date_and_internal_marker(built):
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        marker = re.search(r'<p class="handbook-marker">(.*?)</p>', html, re.S)
+        assert marker, page
+        text = re.sub(r"<[^>]+>|\s+", " ", marker.group(1))
+        assert "Internal" in text and "Plan version 2026.2" in text and "1 October 2026" in text, page
+
+
+@pytest.mark.slow
+def test_the_site_is_named_after_the_organisation(built):
+    assert "<title>Harbourline crisis handbook</title>" in (built / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_only_pages_and_their_assets_are_published(built):
+    files = site_files(built)
+    strays = [name for name in files if Path(name).suffix not in PUBLISHED_SUFFIXES]
+    assert strays == []
+    # No plan file, in any form: the YAML's comments are never part of a page.
+    comments = {line.strip() for plan_file in EXAMPLE_PLAN.rglob("*.yaml")
+                for line in plan_file.read_text(encoding="utf-8").splitlines()
+                if line.strip().startswith("# ") and len(line.strip()) > 20}
+    assert comments
+    for name, content in files.items():
+        if name.endswith((".html", ".json", ".js", ".vcf")) and not name.startswith(("assets/", "javascripts/")):
+            text = content.decode("utf-8")
+            assert not [c for c in comments if c in text], name
+
+
+@pytest.mark.slow
+def test_pages_load_nothing_from_other_hosts(built):
+    for page in built.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for url in re.findall(rf'<{tag}\b[^>]*\b{attribute}="([^"]*)"', html):
+                assert not re.match(r"^([a-z]+:)?//", url), f"{page.name}: {url}"
+
+
+@pytest.mark.slow
+def test_mermaid_is_shipped_and_loaded_only_where_a_diagram_is(built):
+    assert (built / "javascripts" / "mermaid.min.js").stat().st_size > 1_000_000
+    with_diagrams = 0
+    for page in built.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        loads = "javascripts/mermaid.min.js" in html
+        assert loads == ('class="mermaid"' in html), page
+        with_diagrams += loads
+    assert with_diagrams >= 3  # one per decision tree at least
+
+
+@pytest.mark.slow
+def test_search_index_holds_people_and_works_from_disk(built):
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("Claire Whitfield" in doc["text"] or "Claire Whitfield" in doc["title"] for doc in index["docs"])
+    assert (built / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+    assert (built / "javascripts" / "iframe-worker.js").is_file()
+
+
+@pytest.mark.slow
+def test_crisis_team_vcard_is_published(built):
+    vcards = list(built.rglob("*.vcf"))
+    assert vcards
+    assert vcards[0].read_text(encoding="utf-8").startswith("BEGIN:VCARD")
+
+
+@pytest.fixture
+def broken_plan(tmp_path) -> Path:
+    plan = tmp_path / "plan"
+    shutil.copytree(EXAMPLE_PLAN, plan)
+    contacts = plan / "contacts.yaml"
+    text = contacts.read_text(encoding="utf-8")
+    contacts.write_text(text.replace("backup: george-pendleton", "backup: george-pendletn", 1), encoding="utf-8")
+    escalation = plan / "escalation.yaml"
+    escalation.write_text(escalation.read_text(encoding="utf-8") + "\nlevels: [\n", encoding="utf-8")
+    return plan
+
+
+@pytest.mark.slow
+def test_an_invalid_plan_aborts_the_build_and_leaves_the_previous_site(broken_plan, tmp_path):
+    validate = subprocess.run([sys.executable, "-m", "crisisplan", "validate", str(broken_plan)],
+                              capture_output=True, text=True, env={"CRISISPLAN_TODAY": TODAY.isoformat(),
+                                                                  "PATH": "/usr/bin:/bin"})
+    assert validate.returncode == 1
+    expected = [line for line in validate.stdout.splitlines() if "[error]" in line]
+    assert any("contacts.yaml" in line and "george-pendletn" in line for line in expected)
+    assert any("escalation.yaml" in line for line in expected)
+
+    previous = tmp_path / "site"
+    previous.mkdir()
+    (previous / "index.html").write_text("the handbook as last built", encoding="utf-8")
+    (previous / "search").mkdir()
+    (previous / "search" / "search_index.json").write_text("{}", encoding="utf-8")
+    before = site_files(previous)
+
+    result = mkdocs_build(previous, plan_dir=broken_plan)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    for line in expected:
+        assert line in output.splitlines(), line
+    assert "Traceback" not in output
+    assert site_files(previous) == before
