@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def try_repo(plan_repo: Path, hook_repo: tuple[Path, str], home: Path) -> subpro
     repo, commit = hook_repo
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
     env.pop("GITHUB_ACTIONS", None)  # the text format, not annotations
-    return subprocess.run([str(Path(ROOT / ".venv" / "bin" / "pre-commit")), "try-repo", str(repo),
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(repo),
                            "crisisplan-validate", "--ref", commit, "--all-files"],
                           cwd=plan_repo, env=env, capture_output=True, text=True, timeout=600)
 

