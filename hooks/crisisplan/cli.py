@@ -52,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug in crisisplan, never in the plan: say so in one line
+        if os.environ.get("CRISISPLAN_DEBUG"):
+            raise
+        print(f"crisisplan: internal error ({type(exc).__name__}: {exc}); "
+              "this is a bug in crisisplan, not in your plan. Run again with CRISISPLAN_DEBUG=1 "
+              "for the details and report them.", file=sys.stderr)
+        return 2
 
 
 def run_validate(args) -> int:
