@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 PLAN   ?= plan
 SITE   ?= site
 
-.PHONY: build test setup validate serve bench clean browser publish
+.PHONY: build test setup validate serve bench bench-site clean browser publish
 
 build: setup validate
 	@# Build into a scratch folder and swap it in only when the build succeeded,
@@ -40,6 +40,11 @@ serve: setup
 
 bench: setup
 	$(BIN)/python benchmarks/validate_bench.py
+
+# Build times of the example and a large generated plan against a bare MkDocs
+# build of the same pages (the hooks' overhead), and the serve rebuild time.
+bench-site: setup
+	$(BIN)/python benchmarks/site_bench.py
 
 setup: $(STAMP)
 

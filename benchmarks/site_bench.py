@@ -1,0 +1,219 @@
+"""How long the handbook takes to build, and what the hooks add to MkDocs.
+
+    python benchmarks/site_bench.py [--runs N] [--contacts N --playbooks N --trees N]
+
+For the example plan and for a large generated plan (benchmarks/generate.py),
+in the same run:
+
+- hooked: `mkdocs build` of the repository's mkdocs.yml, which loads,
+  validates and renders the plan in its hooks;
+- bare:   `mkdocs build` of the same Markdown written to a docs folder
+  beforehand, with the same theme, extensions and navigation but no hooks;
+
+and the hooks' overhead, hooked / bare - 1 (target: under 15%).  Every build
+runs in a fresh interpreter, as `mkdocs build` does, alternating hooked and
+bare, and is timed around MkDocs' build() (interpreter start and imports are
+left out of both); the median of the runs is reported, with what the hook's
+stages cost on their own.  Then the rebuild time of `mkdocs serve` after an
+edit of a plan YAML: from the write until the served page shows it.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import multiprocessing
+import logging
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from mkdocs.commands.build import build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+
+from crisisplan import check_plan, render, site  # noqa: E402
+
+TARGET_OVERHEAD = 0.15
+SERVE_TIMEOUT = 120.0
+
+
+def quiet():
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+
+def hooked_build(plan_dir: Path, site_dir: Path) -> float:
+    quiet()
+    os.environ[site.PLAN_ENV] = str(plan_dir)
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir))
+    start = time.perf_counter()
+    build(config)
+    return time.perf_counter() - start
+
+
+def bare_docs(plan_dir: Path, docs_dir: Path) -> dict:
+    """The hooked build's pages and files, written to `docs_dir`; the config values the hook would set."""
+    from crisisplan import versions
+    plan = site.checked_plan(check_plan(plan_dir))
+    shutil.copytree(ROOT / "docs", docs_dir)
+    changes = versions.changes_since_previous(plan_dir, ROOT)
+    files: dict[str, str | bytes] = dict(render.render_pages(plan, ROOT / "theme" / "pages",
+                                                             changes_markdown=changes))
+    files.update(site.shipped_scripts(ROOT / "node_modules"))
+    for src_uri, content in files.items():
+        target = docs_dir / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return {"site_name": site.site_name(plan), "nav": render.nav(plan), "handbook": site.handbook_extra(plan),
+            "pages": sum(1 for name in files if name.endswith(".md"))}
+
+
+def bare_build(docs_dir: Path, site_dir: Path, values: dict) -> float:
+    quiet()
+    plain = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    extra = dict(plain.extra, handbook=values["handbook"])
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), hooks=[], docs_dir=str(docs_dir),
+                         site_dir=str(site_dir), nav=values["nav"], site_name=values["site_name"], extra=extra)
+    start = time.perf_counter()
+    build(config)
+    return time.perf_counter() - start
+
+
+def hook_stages(plan_dir: Path) -> dict:
+    """Seconds of each stage of the hook's on_config, on their own."""
+    from crisisplan import versions
+    times = {}
+    start = time.perf_counter()
+    plan = site.checked_plan(check_plan(plan_dir))
+    times["check"] = time.perf_counter() - start
+    start = time.perf_counter()
+    changes = versions.changes_since_previous(plan_dir, ROOT)
+    times["changes"] = time.perf_counter() - start
+    start = time.perf_counter()
+    render.render_pages(plan, ROOT / "theme" / "pages", changes_markdown=changes)
+    times["render"] = time.perf_counter() - start
+    return times
+
+
+def fresh(function, *args):
+    """`function(*args)` in a new interpreter, so that no build profits from an earlier one's caches."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
+def measure(name: str, plan_dir: Path, work: Path, runs: int) -> dict:
+    docs_dir = work / f"{name}-docs"
+    values = fresh(bare_docs, plan_dir, docs_dir)
+    hooked, bare = [], []
+    for _ in range(runs):
+        hooked.append(fresh(hooked_build, plan_dir, work / f"{name}-hooked"))
+        bare.append(fresh(bare_build, docs_dir, work / f"{name}-bare", values))
+    h, b = statistics.median(hooked), statistics.median(bare)
+    return {"case": name, "pages": values["pages"], "hooked": h, "bare": b, "overhead": h / b - 1,
+            "stages": fresh(hook_stages, plan_dir)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for(url: str, text: str, deadline: float) -> float:
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if page is not None and text in page:
+            return time.monotonic()
+        time.sleep(0.02)
+    raise TimeoutError(f"{url} did not show {text!r} in time")
+
+
+def serve_rebuild(work: Path, edits: int) -> list[float]:
+    """Seconds from a plan YAML edit until `mkdocs serve` serves the changed page."""
+    copy = work / "serve"
+    copy.mkdir()
+    for name in ("mkdocs.yml", "hooks", "theme", "docs", "plan", "schema"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, copy / name)
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
+    about = copy / "plan" / "about.yaml"
+    original = about.read_text(encoding="utf-8")
+    version = check_plan(copy / "plan").plan.version
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/index.html"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, CRISISPLAN_PLAN="plan"))
+    times = []
+    try:
+        wait_for(url, f"Plan version {version}", time.monotonic() + SERVE_TIMEOUT)
+        for n in range(edits):
+            marker = f"{version}.{n + 1}"
+            about.write_text(original.replace(f'version: "{version}"', f'version: "{marker}"', 1), encoding="utf-8")
+            start = time.monotonic()
+            times.append(wait_for(url, f"Plan version {marker}", start + SERVE_TIMEOUT) - start)
+            time.sleep(0.5)  # let the watcher settle before the next edit
+    finally:
+        server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=10)
+        if server.poll() is None:
+            server.kill()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="builds of each kind per case (median reported)")
+    parser.add_argument("--contacts", type=int, default=2000)
+    parser.add_argument("--playbooks", type=int, default=100)
+    parser.add_argument("--trees", type=int, default=50)
+    parser.add_argument("--edits", type=int, default=3, help="plan edits timed in serve mode")
+    args = parser.parse_args(argv)
+    from generate import make_large_plan
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
+        work = Path(tmp)
+        rows.append(measure("example plan", ROOT / "plan", work, args.runs))
+        large = make_large_plan(work / "large-plan", contacts=args.contacts, playbooks=args.playbooks,
+                                trees=args.trees)
+        rows.append(measure(f"large plan ({args.contacts} contacts, {args.playbooks} playbooks, "
+                            f"{args.trees} trees)", large, work, args.runs))
+        rebuilds = serve_rebuild(work, args.edits)
+
+    width = max(len(r["case"]) for r in rows)
+    print(f"{'case':<{width}}  {'pages':>5}  {'hooked s':>8}  {'bare s':>7}  {'overhead':>8}  "
+          f"hook stages alone: check, changes, render s")
+    for r in rows:
+        stages = ", ".join(f"{r['stages'][k]:.2f}" for k in ("check", "changes", "render"))
+        print(f"{r['case']:<{width}}  {r['pages']:>5}  {r['hooked']:>8.2f}  {r['bare']:>7.2f}  "
+              f"{r['overhead']:>+8.1%}  {stages}")
+    print(f"serve: rebuild after a plan YAML edit, median of {len(rebuilds)}: {statistics.median(rebuilds):.2f} s "
+          f"(each: {', '.join(f'{t:.2f}' for t in rebuilds)})")
+    over = [r["case"] for r in rows if r["overhead"] > TARGET_OVERHEAD]
+    if over:
+        print(f"over the {TARGET_OVERHEAD:.0%} overhead target: {', '.join(over)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
