@@ -5,9 +5,13 @@ is cached here so that the session pays for it once.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from conftest import ROOT, TODAY
@@ -35,3 +39,41 @@ def example_site(tmp_path_factory) -> Path:
         assert result.returncode == 0, result.stdout + result.stderr
         _built["example"] = site_dir
     return _built["example"]
+
+
+@contextlib.contextmanager
+def mkdocs_serve(plan_dir: Path, log: Path):
+    """`mkdocs serve` of the repository's mkdocs.yml with another plan folder, on a free local port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, CRISISPLAN_TODAY=TODAY.isoformat(), NO_MKDOCS_2_WARNING="1",
+               CRISISPLAN_PLAN=str(plan_dir))
+    with open(log, "w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(ROOT / "mkdocs.yml"),
+                                   "-a", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=output, stderr=output)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def wait_for_page(url: str, text: str, timeout: float = 60.0) -> str:
+    """The page at `url` once it holds `text`; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    page = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                page = response.read().decode("utf-8")
+        except OSError:
+            page = ""
+        if text in page:
+            return page
+        time.sleep(0.1)
+    raise AssertionError(f"{url} did not show {text!r} within {timeout:.0f} s")

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from crisisplan.problems import ERROR, WARNING, Problem
 from crisisplan.plan import Report
 
 from conftest import EXAMPLE_PLAN, ROOT, TODAY
-from handbook_build import example_site, mkdocs_build
+from handbook_build import example_site, mkdocs_build, mkdocs_serve, wait_for_page
 
 
 def small_plan(**about) -> Plan:
@@ -235,3 +236,28 @@ def test_an_invalid_plan_aborts_the_build_and_leaves_the_previous_site(broken_pl
         assert line in output.splitlines(), line
     assert "Traceback" not in output
     assert site_files(previous) == before
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_when_the_plan_changes_and_reports_a_broken_plan(tmp_path):
+    plan = tmp_path / "plan"
+    shutil.copytree(EXAMPLE_PLAN, plan)
+    about = plan / "about.yaml"
+    original = about.read_text(encoding="utf-8")
+    assert 'version: "2026.2"' in original
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(plan, log) as url:
+        wait_for_page(f"{url}/index.html", "Plan version 2026.2<")
+        about.write_text(original.replace('version: "2026.2"', 'version: "2026.3"'), encoding="utf-8")
+        wait_for_page(f"{url}/index.html", "Plan version 2026.3<")
+
+        about.write_text(original.replace("owner: claire-whitfield", "owner: claire-whitfeld", 1), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "claire-whitfeld" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # (MkDocs holds page requests until a build succeeds again.)
+        about.write_text(original, encoding="utf-8")
+        wait_for_page(f"{url}/index.html", "Plan version 2026.2<")
+    output = log.read_text()
+    assert "about.yaml:" in output and "'claire-whitfeld' is not a person" in output
+    assert "Traceback" not in output
