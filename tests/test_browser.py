@@ -10,6 +10,7 @@ import functools
 import http.server
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -128,15 +129,37 @@ def test_search_finds_a_person(context, server, plan):
     assert page.context.requests.foreign(server) == []
 
 
-def test_search_finds_a_playbook_step(context, server, plan):
+def search_cases(plan):
+    """(what, words a reader would type, the page the first results must include)."""
     playbook = next(iter(plan.playbooks.values()))
-    step = playbook["checklist"][0]["step"]
-    words = " ".join(re.findall(r"[A-Za-z]{5,}", step)[:3])
+    role = plan["roles"]["roles"][0]
+    guideline = plan["community-guidelines"]["rules"][0]
+    policy = plan["employee-policy"]["rules"][0]
+
+    def words(text, count=4):
+        return " ".join(re.findall(r"[A-Za-z]{5,}", text)[:count])
+
+    return [
+        ("role", role["name"], "roles.html"),
+        ("playbook step", words(playbook["checklist"][0]["step"]), f"playbooks/{playbook['id']}.html"),
+        ("holding statement", words(playbook["statements"][0]["text"]), f"playbooks/{playbook['id']}.html"),
+        ("community guideline", words(guideline["rule"]), "community-guidelines.html"),
+        ("employee policy rule", words(policy["rule"]), "employee-policy.html"),
+    ]
+
+
+def test_search_finds_roles_steps_statements_and_rules(context, server, plan):
     page = context(viewport=DESKTOP).new_page()
-    page.goto(f"{server}/index.html")
-    results = search(page, words)
-    assert any(playbook["title"] in text or "playbook" in text.lower()
-               for text in results.all_inner_texts()), results.all_inner_texts()
+    for what, words, expected in search_cases(plan):
+        page.goto(f"{server}/index.html")
+        results = search(page, words)
+        deadline = time.monotonic() + 10  # results follow the typing: wait for the last word's
+        while True:
+            hrefs = [link.get_attribute("href") or "" for link in results.locator("a").all()]
+            if any(expected in href for href in hrefs) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert any(expected in href for href in hrefs), (what, words, hrefs)
 
 
 def test_a_decision_tree_can_be_walked_to_an_outcome_without_javascript(context, server, built, plan):
