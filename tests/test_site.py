@@ -116,6 +116,11 @@ def built(tmp_path_factory) -> Path:
     return example_site(tmp_path_factory)
 
 
+@pytest.fixture(scope="session")
+def example() -> Plan:
+    return check_plan(EXAMPLE_PLAN, today=TODAY).plan
+
+
 def site_files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -132,7 +137,8 @@ def test_every_rendered_page_is_built(built):
 
 
 @pytest.mark.slow
-def test_every_page_shows_the_plan_version_effective_date_and_internal_marker(built):
+def test_every_page_shows_the_plan_version_effective_date_and_internal_marker(built, example):
+    shown = site.handbook_extra(example)
     pages = sorted(built.rglob("*.html"))
     assert len(pages) > 5
     for page in pages:
@@ -140,12 +146,15 @@ def test_every_page_shows_the_plan_version_effective_date_and_internal_marker(bu
         marker = re.search(r'<p class="handbook-marker">(.*?)</p>', html, re.S)
         assert marker, page
         text = re.sub(r"<[^>]+>|\s+", " ", marker.group(1))
-        assert "Internal" in text and "Plan version 2026.2" in text and "1 October 2026" in text, page
+        assert shown["classification"] in text, page
+        assert f"Plan version {shown['version']} " in text and shown["effective"] in text, page
 
 
 @pytest.mark.slow
-def test_the_site_is_named_after_the_organisation(built):
-    assert "<title>Harbourline crisis handbook</title>" in (built / "index.html").read_text(encoding="utf-8")
+def test_the_site_is_named_after_the_organisation(built, example):
+    title = f"<title>{site.site_name(example)}</title>"
+    assert title == "<title>Harbourline crisis handbook</title>"
+    assert title in (built / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -239,17 +248,18 @@ def test_an_invalid_plan_aborts_the_build_and_leaves_the_previous_site(broken_pl
 
 
 @pytest.mark.slow
-def test_serve_rebuilds_when_the_plan_changes_and_reports_a_broken_plan(tmp_path):
+def test_serve_rebuilds_when_the_plan_changes_and_reports_a_broken_plan(tmp_path, example):
     plan = tmp_path / "plan"
     shutil.copytree(EXAMPLE_PLAN, plan)
     about = plan / "about.yaml"
     original = about.read_text(encoding="utf-8")
-    assert 'version: "2026.2"' in original
+    version = example.version
+    assert f'version: "{version}"' in original
     log = tmp_path / "serve.log"
     with mkdocs_serve(plan, log) as url:
-        wait_for_page(f"{url}/index.html", "Plan version 2026.2<")
-        about.write_text(original.replace('version: "2026.2"', 'version: "2026.3"'), encoding="utf-8")
-        wait_for_page(f"{url}/index.html", "Plan version 2026.3<")
+        wait_for_page(f"{url}/index.html", f"Plan version {version}<")
+        about.write_text(original.replace(f'version: "{version}"', f'version: "{version}.1"'), encoding="utf-8")
+        wait_for_page(f"{url}/index.html", f"Plan version {version}.1<")
 
         about.write_text(original.replace("owner: claire-whitfield", "owner: claire-whitfeld", 1), encoding="utf-8")
         deadline = time.monotonic() + 60
@@ -257,7 +267,7 @@ def test_serve_rebuilds_when_the_plan_changes_and_reports_a_broken_plan(tmp_path
             time.sleep(0.1)
         # (MkDocs holds page requests until a build succeeds again.)
         about.write_text(original, encoding="utf-8")
-        wait_for_page(f"{url}/index.html", "Plan version 2026.2<")
+        wait_for_page(f"{url}/index.html", f"Plan version {version}<")
     output = log.read_text()
     assert "about.yaml:" in output and "'claire-whitfeld' is not a person" in output
     assert "Traceback" not in output
