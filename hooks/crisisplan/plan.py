@@ -7,12 +7,13 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crosscheck
+from . import cache, crosscheck
 from .crosscheck import Index, Site
 from .hints import closest
 from .load import LoadedFile, load_file
@@ -122,10 +123,10 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
         if problem:
             problems.append(problem)
             continue
-        loaded = load_file((root / rel).read_bytes(), os.path.join(shown, rel))
-        problems += loaded.problems
         folder, _, stem = rel.rpartition("/")
         stem = stem[: -len(".yaml")]
+        loaded = _load_and_shape((root / rel).read_bytes(), os.path.join(shown, rel), folder or stem, schemas)
+        problems += loaded.problems
         if folder:
             folders[folder][stem] = loaded
         else:
@@ -145,7 +146,6 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
         unit = schemas.units.get(schema_name)
         if unit is None or not isinstance(loaded.data, dict):
             continue
-        problems += validate_unit(unit, loaded.data, loaded)
         crosscheck.walk(schemas.by_name[schema_name], loaded.data, Site(loaded, ()), index)
 
     # References into a file that could not be read would only repeat its problem.
@@ -192,6 +192,27 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
         today=today,
     )
     return Report(plan, sorted(set(problems), key=_order))
+
+
+def _load_and_shape(raw: bytes, name: str, schema_name: str, schemas: Schemas) -> LoadedFile:
+    """Load one file and check its shape; `problems` holds both kinds.
+
+    Both depend only on the bytes and the schema, so the result is cached
+    (see cache.py) with the file name left out, and the name put back here.
+    """
+    unit = schemas.units.get(schema_name)
+    cache_key = cache.key(schemas.fingerprint, schema_name.encode(), raw)
+    cached = cache.get(cache_key)
+    if cached is not None:
+        loaded = cached
+    else:
+        loaded = load_file(raw, "")
+        if unit is not None and isinstance(loaded.data, dict):
+            loaded.problems += validate_unit(unit, loaded.data, loaded)
+        cache.put(cache_key, loaded)
+    loaded.name = name
+    loaded.problems = [dataclasses.replace(p, file=name) for p in loaded.problems]
+    return loaded
 
 
 def _order(p: Problem):

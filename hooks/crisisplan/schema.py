@@ -12,10 +12,10 @@ A schema is plain Cerberus written as YAML.  Two things are added:
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import cerberus
 
@@ -69,6 +69,7 @@ class Schemas:
     by_name: dict[str, dict]
     units: dict[str, Unit]
     problems: list[Problem]
+    fingerprint: bytes = b""  # changes when any schema file changes
 
 
 @lru_cache(maxsize=4)
@@ -76,8 +77,11 @@ def load_schemas(directory: Path | None = None) -> Schemas:
     directory = Path(directory or schema_dir())
     problems: list[Problem] = []
     raw: dict[str, dict] = {}
+    digest = hashlib.sha256()
     for path in sorted(directory.glob("*.yaml")):
-        loaded = load_file(path.read_bytes(), f"schema/{path.name}")
+        content = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + content + b"\0")
+        loaded = load_file(content, f"schema/{path.name}")
         problems += loaded.problems
         if isinstance(loaded.data, dict):
             raw[path.stem] = loaded.data
@@ -92,7 +96,7 @@ def load_schemas(directory: Path | None = None) -> Schemas:
         except (cerberus.SchemaError, KeyError, TypeError) as exc:
             problems.append(Problem(f"schema/{name}.yaml", 1, 1, "error", "bad-schema",
                                     f"the schema cannot be used: {' '.join(str(exc).split())}"))
-    return Schemas(by_name, units, problems)
+    return Schemas(by_name, units, problems, digest.digest())
 
 
 def expand(schema: dict, common: dict) -> dict:

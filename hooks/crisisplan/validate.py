@@ -13,7 +13,7 @@ from cerberus import errors as ce
 
 from .load import LoadedFile
 from .hints import closest
-from .problems import ERROR, Problem
+from .problems import Problem
 from .schema import Unit
 
 TYPE_WORDS = {
