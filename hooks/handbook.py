@@ -33,7 +33,7 @@ def on_config(config):
     report = check_plan(_plan_dir)
     try:
         plan = site.checked_plan(report)
-        changes = versions.changes_since_previous(_plan_dir, root)  # against the last published version
+        changes = versions.changes_since_previous(_plan_dir, root, plan)  # against the last published version
         pages = render.render_pages(plan, Path(config.theme.custom_dir) / "pages", changes_markdown=changes)
         scripts = site.shipped_scripts(root / "node_modules")
     except (site.SiteError, render.RenderError) as error:

@@ -31,6 +31,7 @@ from types import TracebackType
 
 import jinja2
 
+from . import cache
 from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
 from .trees import is_outcome, reachable_from
@@ -227,6 +228,9 @@ def environment(folders: tuple[str, ...]) -> jinja2.Environment:
     """One compiled Jinja environment per search path (templates reload when edited)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(list(folders)),
+        # Compiled templates are kept between builds (keyed by each template's
+        # source), so a build does not spend its time compiling Jinja.
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown: plan text goes through `md` explicitly
         trim_blocks=True,
@@ -240,6 +244,17 @@ def environment(folders: tuple[str, ...]) -> jinja2.Environment:
     env.filters.update(md=md, md_block=md_block, mermaid=mermaid_label, fence=fence, tel=tel_href,
                        mailto=mailto_href, url=url_href, minutes=minutes, date=date_text, plural=plural)
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    folder = cache.cache_dir()
+    if folder is None:
+        return None
+    try:
+        (folder / "jinja").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder / "jinja"))
 
 
 def _folders(templates_dir) -> tuple[str, ...]:

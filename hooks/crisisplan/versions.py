@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .diff import diff_plans, format_markdown
-from .plan import check_plan
+from .plan import Plan, check_plan
 
 PAGES_BRANCH = "gh-pages"
 TAG_PREFIX = "plan-v"
@@ -150,11 +150,14 @@ def previous_version(current: str, repo: str | os.PathLike | None = None) -> str
     return max(older, key=version_key, default=None)
 
 
-def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike | None = None) -> str:
-    """Markdown for the "What changed in this version" page."""
+def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike | None = None,
+                           plan: Plan | None = None) -> str:
+    """Markdown for the "What changed in this version" page.
+
+    `plan` is the plan in `plan_dir` when the caller has checked it already."""
     plan_dir = Path(plan_dir).resolve()
     repo = Path(repo).resolve() if repo else repo_root(plan_dir)
-    new = check_plan(plan_dir).plan
+    new = plan or check_plan(plan_dir).plan
     if repo is None or new is None:
         return FIRST_VERSION
     try:
