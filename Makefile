@@ -10,17 +10,20 @@ STAMP  := $(VENV)/.installed-stamp
 PLAN   ?= plan
 SITE   ?= site
 
+# The hook reads the plan folder from here, so `make build PLAN=x` builds x.
+export CRISISPLAN_PLAN := $(PLAN)
+# Material prints a notice about MkDocs 2 on every build; it is not about the plan.
+export NO_MKDOCS_2_WARNING := 1
+
 .PHONY: build test setup validate serve bench bench-site clean browser publish
 
 build: setup validate
 	@# Build into a scratch folder and swap it in only when the build succeeded,
 	@# so a failed build never leaves a half-written site behind.
-	@if [ -f mkdocs.yml ]; then \
-	  rm -rf $(SITE).partial && \
-	  $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE).partial && \
-	  rm -rf $(SITE) && mv $(SITE).partial $(SITE) && \
-	  echo "Handbook built into $(SITE)/ (open $(SITE)/index.html)"; \
-	else echo "No mkdocs.yml yet: the plan is valid, no site to build."; fi
+	@rm -rf $(SITE).partial
+	@$(BIN)/mkdocs build --strict --quiet --site-dir $(SITE).partial || { rm -rf $(SITE).partial; exit 1; }
+	@rm -rf $(SITE) && mv $(SITE).partial $(SITE)
+	@echo "Handbook built into $(SITE)/ (open $(SITE)/index.html, or run make serve)"
 
 validate: setup
 	$(BIN)/crisisplan validate $(PLAN)
