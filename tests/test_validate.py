@@ -69,9 +69,9 @@ def test_every_schema_loads():
     schemas = load_schemas()
     assert schemas.problems == []
     governed = {p.stem for p in (Path(__file__).parent.parent / "schema").glob("*.yaml")} - {"common"}
-    assert set(schemas.units) == governed
+    assert set(schemas.by_name) == governed
     for name, schema in schemas.by_name.items():
-        assert schema, name
+        assert schemas.unit(name).validator.schema, name
 
 
 def run_cli(args, capsys):

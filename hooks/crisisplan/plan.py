@@ -143,8 +143,7 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
 
     index = Index()
     for schema_name, loaded in _all(files, folders):
-        unit = schemas.units.get(schema_name)
-        if unit is None or not isinstance(loaded.data, dict):
+        if schema_name not in schemas.by_name or not isinstance(loaded.data, dict):
             continue
         crosscheck.walk(schemas.by_name[schema_name], loaded.data, Site(loaded, ()), index)
 
@@ -200,13 +199,13 @@ def _load_and_shape(raw: bytes, name: str, schema_name: str, schemas: Schemas) -
     Both depend only on the bytes and the schema, so the result is cached
     (see cache.py) with the file name left out, and the name put back here.
     """
-    unit = schemas.units.get(schema_name)
     cache_key = cache.key(schemas.fingerprint, schema_name.encode(), raw)
     cached = cache.get(cache_key)
     if cached is not None:
         loaded = cached
     else:
         loaded = load_file(raw, "")
+        unit = schemas.unit(schema_name)
         if unit is not None and isinstance(loaded.data, dict):
             loaded.problems += validate_unit(unit, loaded.data, loaded)
         cache.put(cache_key, loaded)

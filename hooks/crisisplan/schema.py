@@ -19,6 +19,7 @@ from pathlib import Path
 
 import cerberus
 
+from . import cache
 from .load import load_file
 from .problems import Problem
 
@@ -66,10 +67,19 @@ class Unit:
 
 @dataclass
 class Schemas:
-    by_name: dict[str, dict]
-    units: dict[str, Unit]
+    by_name: dict[str, dict]  # expanded schemas, by the name of what they govern
     problems: list[Problem]
     fingerprint: bytes = b""  # changes when any schema file changes
+    _units: dict[str, Unit] = field(default_factory=dict)
+
+    def unit(self, name: str) -> Unit | None:
+        """The Cerberus units of a schema, built on first use.
+
+        Building them costs more than checking a small plan, and a plan whose
+        files all come from the result cache needs none of them."""
+        if name not in self._units and name in self.by_name:
+            self._units[name] = compile_unit(self.by_name[name])
+        return self._units.get(name)
 
 
 @lru_cache(maxsize=4)
@@ -86,17 +96,22 @@ def load_schemas(directory: Path | None = None) -> Schemas:
         if isinstance(loaded.data, dict):
             raw[path.stem] = loaded.data
     common = raw.pop(COMMON, {})
-    by_name: dict[str, dict] = {}
-    units: dict[str, Unit] = {}
+    schemas = Schemas({}, problems, digest.digest())
+    # Cerberus checks a schema when a validator is built from it; these exact
+    # schema files were found sound before when the cache says so.
+    known_sound = cache.get(cache.key(b"sound-schemas", schemas.fingerprint)) is True
     for name, schema in raw.items():
         try:
-            expanded = expand(schema, common)
-            units[name] = compile_unit(expanded)
-            by_name[name] = expanded
+            schemas.by_name[name] = expand(schema, common)
+            if not known_sound:
+                schemas.unit(name)
         except (cerberus.SchemaError, KeyError, TypeError) as exc:
+            schemas.by_name.pop(name, None)
             problems.append(Problem(f"schema/{name}.yaml", 1, 1, "error", "bad-schema",
                                     f"the schema cannot be used: {' '.join(str(exc).split())}"))
-    return Schemas(by_name, units, problems, digest.digest())
+    if not problems and not known_sound:
+        cache.put(cache.key(b"sound-schemas", schemas.fingerprint), True)
+    return schemas
 
 
 def expand(schema: dict, common: dict) -> dict:
