@@ -8,7 +8,6 @@ the diff must print.  `pytest --update-goldens` rewrites the expectations.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from crisisplan import check_plan
 from crisisplan.cli import main
 from crisisplan.diff import diff_plans, format_markdown, format_text, word_diff
 
+from gitrepo import commit, git, init_repo
 from conftest import CASES, EXAMPLE_PLAN
 
 CASE_FILES = sorted((CASES / "diff").glob("*.yaml"))
@@ -125,18 +125,10 @@ def test_cli_diff_refuses_what_is_neither_folder_nor_revision(tmp_path, capsys, 
     assert "'no-such-thing' is neither a plan folder nor a git revision" in capsys.readouterr().err
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
 def make_repo(path: Path) -> Path:
-    path.mkdir()
-    git(path, "init", "--quiet", "--initial-branch=main")
-    git(path, "config", "user.name", "Plan Owner")
-    git(path, "config", "user.email", "owner@harbourline.example")
+    init_repo(path)
     shutil.copytree(EXAMPLE_PLAN, path / "policies" / "plan")
-    git(path, "add", ".")
-    git(path, "commit", "--quiet", "-m", "Plan 2026.2")
+    commit(path, "Plan 2026.2")
     return path
 
 

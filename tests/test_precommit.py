@@ -17,21 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gitrepo import commit, git, init_repo
 from conftest import EXAMPLE_PLAN, ROOT
 
 pytestmark = pytest.mark.slow
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
-
-
-def new_repo(path: Path) -> Path:
-    path.mkdir(parents=True)
-    git(path, "init", "--quiet", "--initial-branch=main")
-    git(path, "config", "user.name", "Plan Owner")
-    git(path, "config", "user.email", "owner@harbourline.example")
-    return path
 
 
 def test_hook_definition():
@@ -46,7 +35,7 @@ def test_hook_definition():
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     """This working tree, committed as it is into a scratch repository: (path, commit)."""
-    snapshot = new_repo(tmp_path_factory.mktemp("hook") / "crisisplan")
+    snapshot = init_repo(tmp_path_factory.mktemp("hook") / "crisisplan")
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                             cwd=ROOT, check=True, capture_output=True, text=True).stdout.split("\0")
     for name in filter(None, listed):
@@ -54,8 +43,7 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
         if source.is_file():
             (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, snapshot / name)
-    git(snapshot, "add", "--all")
-    git(snapshot, "commit", "--quiet", "-m", "snapshot")
+    commit(snapshot, "snapshot")
     return snapshot, git(snapshot, "rev-parse", "HEAD")
 
 
@@ -69,7 +57,7 @@ def try_repo(plan_repo: Path, hook_repo: tuple[Path, str], home: Path) -> subpro
 
 
 def test_try_repo_passes_a_valid_plan_and_stops_a_broken_one(hook_repo, tmp_path):
-    plan_repo = new_repo(tmp_path / "plans")
+    plan_repo = init_repo(tmp_path / "plans")
     shutil.copytree(EXAMPLE_PLAN, plan_repo / "plan")
     git(plan_repo, "add", "--all")
     git(plan_repo, "commit", "--quiet", "-m", "The plan")

@@ -8,31 +8,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from crisisplan.cli import main
 
+from gitrepo import commit, edit, git, init_repo
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-def edit(path: Path, find: str, replace: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert find in text, f"{path.name} no longer contains {find!r}"
-    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
-
-
-def commit(repo: Path, message: str) -> None:
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "-m", message)
 
 
 @pytest.fixture
@@ -45,9 +30,7 @@ def handbook_repo(tmp_path, monkeypatch) -> Path:
         shutil.copytree(source, target) if source.is_dir() else shutil.copy2(source, target)
     (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the scripts the site ships
     (repo / ".gitignore").write_text("node_modules\nsite/\n")
-    git(repo, "init", "--quiet", "--initial-branch=main")
-    git(repo, "config", "user.name", "Plan Owner")
-    git(repo, "config", "user.email", "owner@harbourline.example")
+    init_repo(repo)
     commit(repo, "Plan 2026.2")
     monkeypatch.chdir(repo)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")

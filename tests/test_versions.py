@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,32 +15,14 @@ from crisisplan.cli import main
 from crisisplan.versions import (FIRST_VERSION, changes_since_previous, previous_version, suggest_next,
                                  version_key)
 
+from gitrepo import commit, edit, git, init_repo
 from conftest import EXAMPLE_PLAN
-
-
-def git(repo: Path, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-                          input=stdin).stdout.strip()
-
-
-def edit(path: Path, find: str, replace: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert find in text
-    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
-
-
-def commit(repo: Path, message: str) -> None:
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "-m", message)
 
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
     repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "--quiet", "--initial-branch=main")
-    git(repo, "config", "user.name", "Plan Owner")
-    git(repo, "config", "user.email", "owner@harbourline.example")
+    init_repo(repo)
     shutil.copytree(EXAMPLE_PLAN, repo / "plan")
     commit(repo, "Plan 2026.2")
     monkeypatch.chdir(repo)
