@@ -69,6 +69,7 @@ class LoadedFile:
 
 
 _UNREADABLE = object()
+_TYPED_FIRST = frozenset("yYnNtTfFoO~=<0123456789-+.")
 
 
 class _Stop(Exception):
@@ -134,6 +135,8 @@ def _decode(raw: bytes, result: LoadedFile) -> str | None:
 
 
 def _tabs_in_indentation(text: str, result: LoadedFile) -> bool:
+    if "\t" not in text:
+        return False
     found = False
     for number, line in enumerate(text.splitlines(), 1):
         indent = re.match(r"[ \t]*", line).group()
@@ -254,7 +257,7 @@ class _Builder:
             self._record(path, key_mark, event.start_mark)
             self.result.unreadable.add(path)
             return None
-        ok = self._check_node(event)
+        ok = (event.anchor is None and event.tag is None) or self._check_node(event)
         if depth > MAX_DEPTH and not isinstance(event, ScalarEvent):
             self._problem(event.start_mark, "too-deep",
                           f"the data is nested more than {MAX_DEPTH} levels deep: no plan needs that")
@@ -301,6 +304,8 @@ class _Builder:
         return mapping if ok else None
 
     def _key(self, event) -> str | None:
+        if isinstance(event, ScalarEvent) and event.anchor is None and event.tag is None and event.value != "<<":
+            return event.value
         if isinstance(event, ScalarEvent):
             if self._check_node(event):
                 if event.value == "<<" and _plain_style(event):
@@ -319,6 +324,11 @@ class _Builder:
 
     def _scalar(self, event):
         tag = event.tag
+        value = event.value
+        # Most scalars are plain text whose first character no YAML type
+        # (bool, null, number, merge, value) can start with: they are text.
+        if tag is None and value and value[0] not in _TYPED_FIRST and _plain_style(event):
+            return value
         if tag is None or tag == "!":
             if not _plain_style(event) or tag == "!":
                 tag = _TAG + "str"
