@@ -254,6 +254,18 @@ def test_no_page_is_wider_than_a_phone(context, server, built):
     assert too_wide == {}
 
 
+def test_holding_statements_wrap_on_a_phone(context, server, plan):
+    """A statement is read and copied whole on a phone, without scrolling sideways."""
+    page = context(viewport=PHONE).new_page()
+    playbook = next(iter(plan.playbooks))
+    page.goto(f"{server}/playbooks/{playbook}.html")
+    blocks = page.locator(".md-typeset .highlight pre > code")
+    assert blocks.count() >= len(plan.playbooks[playbook]["statements"])
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('.md-typeset .highlight pre > code')]
+        .filter(code => code.scrollWidth > code.clientWidth + 1).length""")
+    assert overflowing == 0
+
+
 def test_printing_hides_the_chrome_and_shows_numbers(context, server, built):
     page = context(viewport=DESKTOP).new_page()
     page.emulate_media(media="print")
