@@ -100,8 +100,16 @@ def test_invalid_plan_is_refused(handbook_repo, capsys):
     assert publish() == 1
     err = capsys.readouterr().err
     assert "plan/roles.yaml:" in err and "[error]" in err
-    assert "The plan is not published while it has errors or warnings" in err
+    assert "The plan is not published while it has errors" in err
     assert not git(handbook_repo, "branch", "--list", "gh-pages").strip()
+
+
+def test_warnings_do_not_hold_back_a_version(handbook_repo, capsys, monkeypatch):
+    monkeypatch.setenv("CRISISPLAN_TODAY", "2027-06-01")  # the plan's own review date has passed
+    assert publish("--check") == 0
+    out, err = capsys.readouterr()
+    assert out == "2026.2\n"
+    assert "[warning]" in err and "plan-review-overdue" in err and "Publishing all the same" in err
 
 
 def test_uncommitted_plan_is_refused(handbook_repo, capsys):

@@ -4,8 +4,8 @@
                                  # into the local gh-pages branch, tag the source plan-v<version>
     crisisplan publish --check   # only the checks; prints the version (CI then deploys and pushes)
 
-The checks are the guard rails of issue "plan versions": the plan must be
-valid with no warnings, committed, and a version that is already
+The checks are the guard rails: the plan must be valid (warnings, such as
+an overdue review, are shown but do not hold back an urgent correction), committed, and a version that is already
 published may only be published again with the same content (or with
 --force).  The published content is the plan folder at the tag
 `plan-v<version>`; its fingerprint is compared with the plan being
@@ -35,10 +35,13 @@ def check_publishable(plan_dir: str | os.PathLike, repo: str | os.PathLike, forc
     """The version to publish, or `Refused` with the reason."""
     plan_dir, repo = Path(plan_dir), Path(repo)
     report = check_plan(plan_dir)
-    if report.errors or report.warnings:
+    if report.errors:
         raise Refused(format_problems(report.problems) +
-                      f"{summary(report.problems)}\nThe plan is not published while it has errors or warnings: "
-                      f"fix them (crisisplan validate --strict {plan_dir}) and try again.")
+                      f"{summary(report.problems)}\nThe plan is not published while it has errors: "
+                      f"fix them (crisisplan validate {plan_dir}) and try again.")
+    if report.warnings:
+        print(format_problems(report.warnings) + "Publishing all the same: warnings do not hold back a "
+              "version, but deal with them soon.", file=sys.stderr)
     version = report.plan.version
     plan_path = os.path.relpath(plan_dir.resolve(), repo.resolve())
     if git("status", "--porcelain", "--", plan_path, repo=repo).strip():
