@@ -137,3 +137,13 @@ def test_hostile_files_never_crash_the_command(content, tmp_path):
     assert b"Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "pwned").exists()
     assert b"plan/about.yaml:" in result.stdout
+
+
+def test_the_core_never_imports_mkdocs():
+    """The core must outlive Material for MkDocs: only hooks/handbook.py may import MkDocs."""
+    modules = sorted(p.stem for p in (Path(__file__).parent.parent / "hooks" / "crisisplan").glob("*.py")
+                     if p.stem != "__main__")
+    code = ("import sys\n" + "".join(f"import crisisplan.{m}\n" for m in modules) +
+            "print(sorted(n for n in sys.modules if n.split('.')[0] in ('mkdocs', 'material')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
