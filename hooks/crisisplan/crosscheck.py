@@ -154,17 +154,17 @@ def _time_zones() -> frozenset:
 def people_problems(contacts: LoadedFile | None, roles: LoadedFile | None) -> list[Problem]:
     problems = []
     if contacts and isinstance(contacts.data, dict):
-        for i, person in enumerate(_dicts(contacts.data.get("people"))):
+        for i, person in enumerate(entries(contacts.data.get("people"))):
             if person.get("backup") and person.get("backup") == person.get("id"):
                 problems.append(contacts.problem(("people", i, "backup"), "self-backup",
                                                  f"{person.get('name', person['id'])} is their own backup: name someone else"))
-        for i, spokesperson in enumerate(_dicts(contacts.data.get("spokespeople"))):
+        for i, spokesperson in enumerate(entries(contacts.data.get("spokespeople"))):
             alternates = spokesperson.get("alternates") or []
             if spokesperson.get("contact") in alternates:
                 problems.append(contacts.problem(("spokespeople", i, "alternates"), "self-backup",
                                                  "a spokesperson cannot be their own alternate: name someone else"))
     if roles and isinstance(roles.data, dict):
-        for i, role in enumerate(_dicts(roles.data.get("roles"))):
+        for i, role in enumerate(entries(roles.data.get("roles"))):
             if role.get("primary") and role.get("primary") == role.get("backup"):
                 problems.append(roles.problem(("roles", i, "backup"), "self-backup",
                                               f"the role '{role.get('id')}' has the same person as primary and backup: "
@@ -176,7 +176,7 @@ def escalation_problems(escalation: LoadedFile | None) -> list[Problem]:
     if not escalation or not isinstance(escalation.data, dict):
         return []
     problems = []
-    levels = [(i, lvl) for i, lvl in enumerate(_dicts(escalation.data.get("levels"))) if isinstance(lvl.get("rank"), int)]
+    levels = [(i, lvl) for i, lvl in enumerate(entries(escalation.data.get("levels"))) if isinstance(lvl.get("rank"), int)]
     ranks: dict[int, int] = {}
     for i, level in levels:
         if level["rank"] in ranks:
@@ -209,7 +209,7 @@ def tree_problems(tree: LoadedFile) -> list[Problem]:
 def statement_problems(playbook: LoadedFile, channels: dict[str, dict]) -> list[Problem]:
     problems = []
     seen: dict[tuple, int] = {}
-    for i, statement in enumerate(_dicts(playbook.data.get("statements"))):
+    for i, statement in enumerate(entries(playbook.data.get("statements"))):
         key = (statement.get("channel"), statement.get("label"))
         if key[0] and key in seen:
             problems.append(playbook.problem(("statements", i, "channel"), "statement-needs-label",
@@ -262,7 +262,7 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
                                           f"the plan was due for review on {next_review.isoformat()}: review it, "
                                           "then set a new next_review date", WARNING))
         effective = plan.get("effective")
-        for i, approver in enumerate(_dicts(plan.get("approvers"))):
+        for i, approver in enumerate(entries(plan.get("approvers"))):
             approved = approver.get("approved")
             if isinstance(approved, dt.date) and isinstance(effective, dt.date) and approved > effective:
                 problems.append(about.problem(("plan", "approvers", i, "approved"), "approved-after-effective",
@@ -273,7 +273,7 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
     drills = files.get("drills")
     if drills and isinstance(drills.data, dict):
         last_drilled: dict[str, dt.date] = {}
-        for i, drill in enumerate(_dicts(drills.data.get("drills"))):
+        for i, drill in enumerate(entries(drills.data.get("drills"))):
             due, last = drill.get("next_due"), drill.get("last_run")
             if isinstance(due, dt.date) and due < today:
                 problems.append(drills.problem(("drills", i, "next_due"), "drill-overdue",
@@ -328,6 +328,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def _dicts(items) -> Iterator[dict]:
+def entries(items) -> Iterator[dict]:
+    """The items of a list, with {} standing in for any that is not a block (indexes stay right)."""
     for item in items if isinstance(items, list) else []:
         yield item if isinstance(item, dict) else {}

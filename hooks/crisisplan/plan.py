@@ -164,7 +164,7 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
     channels = {}
     channel_file = files.get("channels")
     if channel_file and isinstance(channel_file.data, dict):
-        channels = {c.get("id"): c for c in crosscheck._dicts(channel_file.data.get("channels"))}
+        channels = {c.get("id"): c for c in crosscheck.entries(channel_file.data.get("channels"))}
     for folder in DOMAIN_FOLDERS:
         for stem, loaded in folders[folder].items():
             if not isinstance(loaded.data, dict):
