@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -22,7 +24,9 @@ from handbook_build import example_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium (`make browser` installs it); on a GitHub runner the
+# workflow links `chromium` to the runner's Chrome.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the background-networking flags chromium tries to reach Google's
 # hosts at start; this machine's network refuses them.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,6 +43,8 @@ Element.prototype.attachShadow = function (init) { return attachShadow.call(this
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):  # in CI a missing browser is a failure, never a quiet skip
+        raise RuntimeError(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)", allow_module_level=True)
 
 
