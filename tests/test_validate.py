@@ -1,6 +1,7 @@
 """`crisisplan validate`: golden bad-plan cases, exit codes, output formats."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,16 @@ def test_the_core_never_imports_mkdocs():
             "print(sorted(n for n in sys.modules if n.split('.')[0] in ('mkdocs', 'material')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_what_is_not_an_ordinary_file_is_a_problem_not_a_hang(tmp_path, monkeypatch):
+    plan = make_plan(tmp_path, {"remove": ["metrics.yaml"]})
+    os.mkfifo(plan / "metrics.yaml")  # reading a pipe would wait for ever
+    (plan / "trees" / "extra.yaml").mkdir()
+    monkeypatch.chdir(tmp_path)
+    text = format_problems(check_plan("plan", today=TODAY).problems)
+    assert text == (
+        "plan/metrics.yaml:1:1: [error] metrics.yaml is not an ordinary file: plan files must be plain text files "
+        "(not-a-file)\n"
+        "plan/trees/extra.yaml:1:1: [error] extra.yaml is not an ordinary file: plan files must be plain text "
+        "files (not-a-file)\n")

@@ -119,20 +119,29 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
 
     files: dict[str, LoadedFile] = {}
     folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in DOMAIN_FOLDERS}
+    flagged: set[str] = set()  # files already reported as unusable
     for rel, problem in _find_files(root, shown):
         if problem:
             problems.append(problem)
+            flagged.add(rel)
             continue
         folder, _, stem = rel.rpartition("/")
         stem = stem[: -len(".yaml")]
-        loaded = _load_and_shape((root / rel).read_bytes(), os.path.join(shown, rel), folder or stem, schemas)
+        try:
+            raw = (root / rel).read_bytes()
+        except OSError as exc:
+            problems.append(Problem(os.path.join(shown, rel), 1, 1, ERROR, "unreadable-file",
+                                    f"the file cannot be read ({exc.strerror or exc}): check that it exists "
+                                    "and that you may read it"))
+            continue
+        loaded = _load_and_shape(raw, os.path.join(shown, rel), folder or stem, schemas)
         problems += loaded.problems
         if folder:
             folders[folder][stem] = loaded
         else:
             files[stem] = loaded
     for name in DOMAIN_FILES:
-        if name not in files:
+        if name not in files and f"{name}.yaml" not in flagged:
             problems.append(Problem(os.path.join(shown, f"{name}.yaml"), 1, 1, ERROR, "missing-file",
                                     f"the plan has no {name}.yaml: every plan needs one "
                                     f"(copy it from the example plan and adapt it)"))
@@ -234,14 +243,14 @@ def _all(files, folders):
 
 
 def _find_files(root: Path, shown: str):
-    """(relative path, None) for each plan file, or (None, problem) for a stray one."""
+    """(relative path, None) for each plan file, (relative path, problem) for a stray one."""
     for path in sorted(root.iterdir()):
         rel = path.name
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink() and not rel.endswith((".yaml", ".yml")):
             if rel in DOMAIN_FOLDERS:
-                entries = sorted(p for p in path.iterdir() if p.is_file())
+                entries = sorted(path.iterdir())
                 if len(entries) > MAX_FOLDER_FILES:
-                    yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "too-many-files",
+                    yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "too-many-files",
                                         f"{rel}/ holds {len(entries)} files; at most {MAX_FOLDER_FILES} are read")
                     entries = entries[:MAX_FOLDER_FILES]
                 for entry in entries:
@@ -253,14 +262,18 @@ def _find_files(root: Path, shown: str):
 def _classify(path: Path, rel: str, shown: str, known, nested: bool):
     name = path.name
     if name.endswith(".yml"):
-        yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "wrong-extension",
+        yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "wrong-extension",
                             f"plan files end in .yaml: rename {name} to {name[:-4]}.yaml")
         return
     if not name.endswith(".yaml"):
         return  # READMEs and other notes may sit beside the plan
     if path.is_symlink():
-        yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "symlink",
+        yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "symlink",
                             "plan files must be real files, not links: copy the file here")
+        return
+    if not path.is_file():  # a folder, a pipe or a device: reading it could hang or fail
+        yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "not-a-file",
+                            f"{name} is not an ordinary file: plan files must be plain text files")
         return
     stem = name[: -len(".yaml")]
     if nested or stem in known:
@@ -269,7 +282,7 @@ def _classify(path: Path, rel: str, shown: str, known, nested: bool):
     close = closest(stem, known)
     fix = f": did you mean {close}.yaml?" if close else \
         f": the plan's files are {', '.join(k + '.yaml' for k in known)}"
-    yield None, Problem(os.path.join(shown, rel), 1, 1, ERROR, "unknown-file",
+    yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "unknown-file",
                         f"{name} is not a plan file{fix}")
 
 
