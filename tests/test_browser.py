@@ -272,6 +272,16 @@ def test_holding_statements_wrap_on_a_phone(context, server, plan):
     assert overflowing == 0
 
 
+def test_a_printed_tree_names_the_next_step_of_each_answer(context, server, built):
+    page = context(viewport=DESKTOP).new_page()
+    tree = next(built.rglob("is-this-a-crisis.html")).relative_to(built).as_posix()
+    page.goto(f"{server}/{tree}")
+    hint = page.locator("a.md-button .print-only").first
+    assert not hint.is_visible()  # on screen the answer is just a button
+    page.emulate_media(media="print")
+    assert hint.is_visible() and re.fullmatch(r" → \d+", hint.text_content())
+
+
 def test_printing_hides_the_chrome_and_shows_numbers(context, server, built):
     page = context(viewport=DESKTOP).new_page()
     page.emulate_media(media="print")

@@ -127,7 +127,10 @@ def test_home_page_starts_a_crisis():
 def test_tree_has_a_diagram_and_linked_steps():
     tree = small_pages()["trees/is-this-a-crisis.md"]
     assert "```mermaid\nflowchart TD\n" in tree
-    assert "{#step-control}" in tree and "[Yes](#step-hijacked){ .md-button }" in tree
+    assert "### 1. " in tree and "{#step-control}" in tree
+    # each answer names the number of its next step, shown on paper only
+    hijacked = re.search(r"### (\d+)\. .*\{#step-hijacked\}", tree).group(1)
+    assert f'[Yes<span class="print-only"> → {hijacked}</span>](#step-hijacked){{ .md-button }}' in tree
     outcome = tree.split("{#step-hijacked}")[1].split("###")[0]
     assert "(../escalation.md#sev1)" in outcome and "(../playbooks/hijacked-account.md)" in outcome
     # Quotes and brackets in plan text cannot leave a Mermaid label.
