@@ -6,8 +6,9 @@ A schema is plain Cerberus written as YAML.  Two things are added:
   (`owner: contact_ref`); names are expanded when the schema is loaded;
 * the rules `defines` (this field is the id of a KIND), `ref` (this field
   must be the id of a KIND), `phone`, `email` and `time_zone` are checked
-  across the whole plan by `crosscheck.py`; for Cerberus they are only
-  declared.  `meta` carries the field's meaning for the reference page.
+  across the whole plan by `crosscheck.py`, and left out of what Cerberus
+  runs (`PLAN_RULES`).  `meta` carries the field's meaning for the
+  reference page and for messages.
 """
 from __future__ import annotations
 
@@ -26,25 +27,6 @@ from .problems import Problem
 COMMON = "common"
 
 
-class PlanValidator(cerberus.Validator):
-    """Cerberus with the plan's own rules declared (checked in crosscheck.py)."""
-
-    def _validate_ref(self, kind, field, value):
-        """{'type': 'string'}"""
-
-    def _validate_defines(self, kind, field, value):
-        """{'type': 'string'}"""
-
-    def _validate_phone(self, flag, field, value):
-        """{'type': 'boolean'}"""
-
-    def _validate_email(self, flag, field, value):
-        """{'type': 'boolean'}"""
-
-    def _validate_time_zone(self, flag, field, value):
-        """{'type': 'boolean'}"""
-
-
 def schema_dir() -> Path:
     """`schema/` of this checkout, or the copy installed with the package."""
     here = Path(__file__).resolve().parent
@@ -60,7 +42,7 @@ class Unit:
     item of a list of blocks (each contact, each checklist step) is
     validated on its own with `items[field]`.
     """
-    validator: PlanValidator
+    validator: cerberus.Validator
     schema: dict  # the rules with their meanings, for messages
     items: dict[str, "Unit"] = field(default_factory=dict)
 
@@ -166,4 +148,4 @@ def compile_unit(schema: dict) -> Unit:
             items[name] = compile_unit(inner["schema"])
             rules = {**rules, "schema": {k: v for k, v in inner.items() if k != "schema"}}
         shallow[name] = rules
-    return Unit(PlanValidator({k: _cerberus_rules(v) for k, v in shallow.items()}), shallow, items)
+    return Unit(cerberus.Validator({k: _cerberus_rules(v) for k, v in shallow.items()}), shallow, items)

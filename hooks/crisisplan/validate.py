@@ -160,13 +160,6 @@ def _known_keys(schema, schema_path, path) -> list[str]:
     return sorted(k for k in node if isinstance(node.get(k), Mapping)) if isinstance(node, Mapping) else []
 
 
-def _meta(schema, schema_path) -> str | None:
-    node = schema
-    for step in schema_path:
-        node = node.get(step, {}) if isinstance(node, Mapping) else {}
-    return node.get("meta") if isinstance(node, Mapping) else None
-
-
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(".")
     return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
