@@ -268,7 +268,7 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
                 problems.append(about.problem(("plan", "approvers", i, "approved"), "approved-after-effective",
                                               f"approved on {approved.isoformat()}, after the plan took effect on "
                                               f"{effective.isoformat()}", WARNING))
-    for name, loaded in list(files.items()) + [(f"playbooks/{k}", v) for k, v in playbooks.items()]:
+    for loaded in [*files.values(), *playbooks.values()]:
         problems += freshness_problems(loaded, today)
     drills = files.get("drills")
     if drills and isinstance(drills.data, dict):

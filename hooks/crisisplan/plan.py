@@ -18,7 +18,7 @@ from .crosscheck import Index, Site
 from .hints import closest
 from .load import LoadedFile, load_file
 from .problems import ERROR, WARNING, Problem
-from .schema import Schemas, load_schemas
+from .schema import Schemas, bundled_dir, load_schemas
 from .validate import validate_unit
 
 # One file per plan domain, named like its schema; a folder for the domains
@@ -89,9 +89,7 @@ class Report:
 
 
 def example_plan_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    checkout = here.parent.parent / "plan"
-    return checkout if (checkout / "about.yaml").is_file() else here / "example_plan"
+    return bundled_dir("plan", "example_plan", "about.yaml")
 
 
 def default_plan_dir() -> Path:

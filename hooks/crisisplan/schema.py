@@ -27,11 +27,17 @@ from .problems import Problem
 COMMON = "common"
 
 
-def schema_dir() -> Path:
-    """`schema/` of this checkout, or the copy installed with the package."""
+def bundled_dir(in_checkout: str, in_package: str, marker: str) -> Path:
+    """A folder of this checkout (e.g. `schema/`), or its copy installed inside the package.
+
+    The repository's folders win, so editing them takes effect without a reinstall."""
     here = Path(__file__).resolve().parent
-    checkout = here.parent.parent / "schema"
-    return checkout if (checkout / "common.yaml").is_file() else here / "schemas"
+    checkout = here.parent.parent / in_checkout
+    return checkout if (checkout / marker).is_file() else here / in_package
+
+
+def schema_dir() -> Path:
+    return bundled_dir("schema", "schemas", "common.yaml")
 
 
 @dataclass
