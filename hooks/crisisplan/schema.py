@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import cerberus
+from cerberus.schema import UnvalidatedSchema
 
 from . import cache
-from .load import load_file
+from .hints import closest
+from .load import LoadedFile, load_file
 from .problems import Problem
 
 COMMON = "common"
@@ -58,6 +61,7 @@ class Schemas:
     by_name: dict[str, dict]  # expanded schemas, by the name of what they govern
     problems: list[Problem]
     fingerprint: bytes = b""  # changes when any schema file changes
+    sound: set[str] = field(default_factory=set)  # schemas known to be valid Cerberus
     _units: dict[str, Unit] = field(default_factory=dict)
 
     def unit(self, name: str) -> Unit | None:
@@ -66,7 +70,7 @@ class Schemas:
         Building them costs more than checking a small plan, and a plan whose
         files all come from the result cache needs none of them."""
         if name not in self._units and name in self.by_name:
-            self._units[name] = compile_unit(self.by_name[name])
+            self._units[name] = compile_unit(self.by_name[name], checked=name in self.sound)
         return self._units.get(name)
 
 
@@ -74,7 +78,7 @@ class Schemas:
 def load_schemas(directory: Path | None = None) -> Schemas:
     directory = Path(directory or schema_dir())
     problems: list[Problem] = []
-    raw: dict[str, dict] = {}
+    raw: dict[str, LoadedFile] = {}
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.yaml")):
         content = path.read_bytes()
@@ -82,24 +86,141 @@ def load_schemas(directory: Path | None = None) -> Schemas:
         loaded = load_file(content, f"schema/{path.name}")
         problems += loaded.problems
         if isinstance(loaded.data, dict):
-            raw[path.stem] = loaded.data
-    common = raw.pop(COMMON, {})
+            raw[path.stem] = loaded
+    common = raw.pop(COMMON).data if COMMON in raw else {}
     schemas = Schemas({}, problems, digest.digest())
-    # Cerberus checks a schema when a validator is built from it; these exact
-    # schema files were found sound before when the cache says so.
+    # Cerberus checks a schema when a validator is built from it, slowly.  A
+    # schema of plain rules is checked by `schema_fault` instead; these
+    # exact schema files were found sound before when the cache says so.
     known_sound = cache.get(cache.key(b"sound-schemas", schemas.fingerprint)) is True
-    for name, schema in raw.items():
+    for name, loaded in raw.items():
+        fault = None
         try:
-            schemas.by_name[name] = expand(schema, common)
+            schemas.by_name[name] = expand(loaded.data, common)
             if not known_sound:
-                schemas.unit(name)
-        except (cerberus.SchemaError, KeyError, TypeError) as exc:
+                fault = schema_fault(schemas.by_name[name])
+        except NotPlain:
+            try:
+                schemas.unit(name)  # Cerberus' own check
+            except Exception as exc:  # whatever Cerberus makes of a broken schema, it cannot be used
+                fault = _cerberus_fault(exc)
+        except SchemaFault as exc:
+            fault = exc.args
+        if fault:
+            path, words = fault
             schemas.by_name.pop(name, None)
-            problems.append(Problem(f"schema/{name}.yaml", 1, 1, "error", "bad-schema",
-                                    f"the schema cannot be used: {' '.join(str(exc).split())}"))
+            schemas._units.pop(name, None)
+            problems.append(loaded.problem(path, "bad-schema", f"the schema cannot be used: {words}", on_key=True))
+        elif name not in schemas._units:
+            schemas.sound.add(name)
     if not problems and not known_sound:
         cache.put(cache.key(b"sound-schemas", schemas.fingerprint), True)
     return schemas
+
+
+class NotPlain(Exception):
+    """The schema uses a rule that only Cerberus itself can judge."""
+
+
+class SchemaFault(Exception):
+    """(path in the schema, what is wrong in words)."""
+
+
+# The Cerberus rules whose constraints `schema_fault` checks itself, with
+# the types each constraint may have (as Cerberus' own schema of rules says)
+# and those types in words.
+_FLAG = ((bool,), "true or false")
+PLAIN_RULES: dict[str, tuple[tuple, str]] = {
+    "required": _FLAG, "nullable": _FLAG, "empty": _FLAG, "readonly": _FLAG, "require_all": _FLAG,
+    "allow_unknown": _FLAG,
+    "minlength": ((int,), "a whole number"), "maxlength": ((int,), "a whole number"),
+    "min": ((object,), "a value"), "max": ((object,), "a value"),
+    "allowed": ((list,), "a list"), "forbidden": ((list,), "a list"),
+    "regex": ((str,), "a regular expression"),
+    "type": ((str, list), "a type name or a list of them"),
+    "schema": ((dict,), "a block of rules"),
+    "valuesrules": ((dict,), "a block of rules"), "keysrules": ((dict,), "a block of rules"),
+}
+
+
+def plain_schema(schema) -> bool:
+    """Whether `schema` (a field mapping) is sound and uses plain rules only,
+    so validators can be built from it without Cerberus' own check."""
+    try:
+        return schema_fault(schema) is None
+    except NotPlain:
+        return False
+
+
+def schema_fault(schema, path: tuple = ()) -> tuple[tuple, str] | None:
+    """The first fault of a field mapping as (path, words), or None when it is sound.
+
+    Raises NotPlain when it uses a Cerberus rule beyond PLAIN_RULES."""
+    if not isinstance(schema, dict):
+        return path, "this must be a block of 'field: rules' lines"
+    for name, rules in schema.items():
+        fault = _rules_fault(rules, path + (name,))
+        if fault:
+            return fault
+    return None
+
+
+def _rules_fault(rules, path: tuple) -> tuple[tuple, str] | None:
+    if not isinstance(rules, dict):
+        return path, f"the rules of '{path[-1]}' must be a block of 'rule: value' lines"
+    for rule, constraint in rules.items():
+        if rule in PLAN_RULES:
+            continue
+        where = path + (rule,)
+        if rule not in PLAIN_RULES:
+            if rule in cerberus.Validator.rules:
+                raise NotPlain(rule)
+            close = closest(str(rule), list(PLAIN_RULES) + list(PLAN_RULES))
+            return where, f"'{rule}' is not a rule" + (f": did you mean '{close}'?" if close else "")
+        kinds, words = PLAIN_RULES[rule]
+        if constraint is None or not isinstance(constraint, kinds):
+            return where, f"the value of '{rule}' must be {words}"
+        if rule == "type":
+            for type_name in [constraint] if isinstance(constraint, str) else constraint or [None]:
+                if type_name not in cerberus.Validator.types_mapping:
+                    close = closest(str(type_name), cerberus.Validator.types_mapping)
+                    return where, f"'{type_name}' is not a type" + (f": did you mean '{close}'?" if close else "")
+        elif rule == "regex":
+            try:
+                re.compile(constraint)
+            except re.error as exc:
+                return where, f"the regular expression does not compile: {exc}"
+        elif rule == "schema" and rules.get("type") == "dict":
+            fault = schema_fault(constraint, where)
+            if fault:
+                return fault
+        elif rule in ("schema", "valuesrules", "keysrules"):
+            fault = _rules_fault(constraint, where)
+            if fault:
+                return fault
+    return None
+
+
+def _cerberus_fault(exc: Exception) -> tuple[tuple, str]:
+    """Cerberus' complaint about a schema, as (path, words) of its deepest point."""
+    if not isinstance(exc, cerberus.SchemaError) or not isinstance(exc.args[0], dict):
+        return (), " ".join(str(exc).split()) or type(exc).__name__
+    best: tuple[tuple, str] = ((), "")
+
+    def walk(node, path):
+        nonlocal best
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path if str(key).startswith(("anyof definition", "oneof definition")) else path + (key,))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, path)
+        elif isinstance(node, str) and node != "no definitions validate" and len(path) >= len(best[0]):
+            best = (path, node)
+
+    walk(exc.args[0], ())
+    path, words = best
+    return path, f"{' → '.join(map(str, path))}: {words}" if path else words
 
 
 def expand(schema: dict, common: dict) -> dict:
@@ -108,13 +229,17 @@ def expand(schema: dict, common: dict) -> dict:
     for name, rules in schema.items():
         if isinstance(rules, str):
             if rules not in common:
-                raise KeyError(f"field '{name}' uses the rule set '{rules}', which common.yaml does not define")
+                close = closest(rules, common)
+                raise SchemaFault((name,), f"'{rules}' is not a rule set in common.yaml"
+                                           + (f": did you mean '{close}'?" if close else ""))
             rules = common[rules]
         out[name] = _expand_rules(copy.deepcopy(rules), common)
     return out
 
 
 def _expand_rules(rules: dict, common: dict) -> dict:
+    if not isinstance(rules, dict):
+        return rules  # reported by schema_fault
     if isinstance(rules.get("schema"), dict):
         inner = rules["schema"]
         rules["schema"] = expand(inner, common) if rules.get("type") == "dict" else _expand_rules(inner, common)
@@ -144,14 +269,17 @@ def _cerberus_rules(rules):
     return out
 
 
-def compile_unit(schema: dict) -> Unit:
+def compile_unit(schema: dict, checked: bool = False) -> Unit:
+    """The units of `schema`; `checked` when it is known to be sound, so
+    Cerberus need not check it again (it raises SchemaError otherwise)."""
     shallow = {}
     items = {}
     for name, rules in schema.items():
         inner = rules.get("schema")
         if rules.get("type") == "list" and isinstance(inner, dict) and inner.get("type") == "dict" \
                 and isinstance(inner.get("schema"), dict):
-            items[name] = compile_unit(inner["schema"])
+            items[name] = compile_unit(inner["schema"], checked)
             rules = {**rules, "schema": {k: v for k, v in inner.items() if k != "schema"}}
         shallow[name] = rules
-    return Unit(cerberus.Validator({k: _cerberus_rules(v) for k, v in shallow.items()}), shallow, items)
+    rules = {k: _cerberus_rules(v) for k, v in shallow.items()}
+    return Unit(cerberus.Validator(UnvalidatedSchema(rules) if checked else rules), shallow, items)
