@@ -10,9 +10,15 @@ in the same run:
 - bare:   `mkdocs build` of the same Markdown written to a docs folder
   beforehand, with the same theme, extensions and navigation but no hooks;
 
-and the hooks' overhead, hooked / bare - 1 (target: under 15%), both with an
-empty result cache (cold, as on a fresh machine) and with the per-file cache
-and compiled templates of an earlier build (warm, as in everyday use).  Every build
+and the hooks' overhead, hooked / bare - 1 (target: under 15%):
+
+- cold: the first build after setup on a fresh machine: an empty result
+  cache, the page templates compiled by setup (`crisisplan compile-templates`,
+  as pip compiles Python modules);
+- uncompiled: as cold, without the templates compiled by setup;
+- warm: with the per-file results of an earlier build (everyday use).
+
+Every build
 runs in a fresh interpreter, as `mkdocs build` does, alternating hooked and
 bare, and is timed around MkDocs' build() (interpreter start and imports are
 left out of both); the median of the runs is reported, with what the hook's
@@ -54,10 +60,12 @@ def quiet():
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
 
 
-def hooked_build(plan_dir: Path, site_dir: Path, cache_dir: Path) -> float:
+def hooked_build(plan_dir: Path, site_dir: Path, cache_dir: Path, setup_dir: Path | None = None) -> float:
     quiet()
     os.environ[site.PLAN_ENV] = str(plan_dir)
     os.environ["CRISISPLAN_CACHE_DIR"] = str(cache_dir)
+    if setup_dir is not None:
+        os.environ["CRISISPLAN_SETUP_DIR"] = str(setup_dir)
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir))
     start = time.perf_counter()
     build(config)
@@ -115,20 +123,31 @@ def fresh(function, *args):
         return pool.submit(function, *args).result()
 
 
+def compiled_by_setup(setup_dir: Path) -> Path:
+    """What `make setup` leaves: the page templates compiled, in `setup_dir`."""
+    subprocess.run([sys.executable, "-m", "crisisplan", "compile-templates"], check=True, capture_output=True,
+                   env=dict(os.environ, CRISISPLAN_SETUP_DIR=str(setup_dir)))
+    return setup_dir
+
+
 def measure(name: str, plan_dir: Path, work: Path, runs: int) -> dict:
     docs_dir = work / f"{name}-docs"
     values = fresh(bare_docs, plan_dir, docs_dir)
+    setup_dir = compiled_by_setup(work / f"{name}-setup")
     warm_cache = work / f"{name}-cache"
-    fresh(hooked_build, plan_dir, work / f"{name}-hooked", warm_cache)  # fills the cache
-    cold, warm, bare = [], [], []
+    fresh(hooked_build, plan_dir, work / f"{name}-hooked", warm_cache, setup_dir)  # fills the cache
+    times: dict[str, list[float]] = {"cold": [], "uncompiled": [], "warm": [], "bare": []}
     for run in range(runs):
-        # cold: an empty cache, as on a fresh CI machine; warm: after an earlier build or validate
-        cold.append(fresh(hooked_build, plan_dir, work / f"{name}-hooked", work / f"{name}-cold-{run}"))
-        warm.append(fresh(hooked_build, plan_dir, work / f"{name}-hooked", warm_cache))
-        bare.append(fresh(bare_build, docs_dir, work / f"{name}-bare", values))
-    c, h, b = statistics.median(cold), statistics.median(warm), statistics.median(bare)
-    return {"case": name, "pages": values["pages"], "cold": c, "hooked": h, "bare": b,
-            "cold_overhead": c / b - 1, "overhead": h / b - 1, "stages": fresh(hook_stages, plan_dir)}
+        site_dir = work / f"{name}-hooked"
+        times["cold"].append(fresh(hooked_build, plan_dir, site_dir, work / f"{name}-cold-{run}", setup_dir))
+        times["uncompiled"].append(fresh(hooked_build, plan_dir, site_dir, work / f"{name}-uncompiled-{run}",
+                                         work / f"{name}-no-setup-{run}"))
+        times["warm"].append(fresh(hooked_build, plan_dir, site_dir, warm_cache, setup_dir))
+        times["bare"].append(fresh(bare_build, docs_dir, work / f"{name}-bare", values))
+    row = {key: statistics.median(values_) for key, values_ in times.items()}
+    for key in ("cold", "uncompiled", "warm"):
+        row[f"{key}_overhead"] = row[key] / row["bare"] - 1
+    return {"case": name, "pages": values["pages"], **row, "stages": fresh(hook_stages, plan_dir)}
 
 
 def free_port() -> int:
@@ -207,21 +226,24 @@ def main(argv: list[str] | None = None) -> int:
                             f"{args.trees} trees)", large, work, args.runs))
         rebuilds = serve_rebuild(work, args.edits)
 
+    kinds = ("cold", "uncompiled", "warm")
     width = max(len(r["case"]) for r in rows)
-    print(f"{'case':<{width}}  {'pages':>5}  {'bare s':>7}  {'cold s':>7}  {'cold +':>7}  {'warm s':>7}  "
-          f"{'warm +':>7}  hook stages alone: check, changes, render s")
+    print(f"{'case':<{width}}  {'pages':>5}  {'bare s':>7}  "
+          + "  ".join(f"{kind + ' s':>12}  {kind + ' +':>12}" for kind in kinds)
+          + "  hook stages alone: check, changes, render s")
     for r in rows:
         stages = ", ".join(f"{r['stages'][k]:.2f}" for k in ("check", "changes", "render"))
-        print(f"{r['case']:<{width}}  {r['pages']:>5}  {r['bare']:>7.2f}  {r['cold']:>7.2f}  "
-              f"{r['cold_overhead']:>+7.1%}  {r['hooked']:>7.2f}  {r['overhead']:>+7.1%}  {stages}")
-    print("cold: empty result cache (a fresh machine); warm: unchanged plan files since the last "
-          "build or validate; + is the overhead over the bare build of the same pages")
+        print(f"{r['case']:<{width}}  {r['pages']:>5}  {r['bare']:>7.2f}  "
+              + "  ".join(f"{r[kind]:>12.2f}  {r[kind + '_overhead']:>+12.1%}" for kind in kinds) + f"  {stages}")
+    print("cold: first build after setup (empty result cache, page templates compiled by setup); "
+          "uncompiled: the same without setup's compiled templates; warm: unchanged plan files since the "
+          "last build or validate; + is the overhead over the bare build of the same pages")
     print(f"serve: rebuild after a plan YAML edit, median of {len(rebuilds)}: {statistics.median(rebuilds):.2f} s "
           f"(each: {', '.join(f'{t:.2f}' for t in rebuilds)})")
-    for key, label in (("cold_overhead", "cold"), ("overhead", "warm")):
-        over = [r["case"] for r in rows if r[key] > TARGET_OVERHEAD]
-        print(f"{label}: " + (f"over the {TARGET_OVERHEAD:.0%} overhead target: {', '.join(over)}" if over
-                              else f"within the {TARGET_OVERHEAD:.0%} overhead target"))
+    for kind in kinds:
+        over = [r["case"] for r in rows if r[kind + "_overhead"] > TARGET_OVERHEAD]
+        print(f"{kind}: " + (f"over the {TARGET_OVERHEAD:.0%} overhead target: {', '.join(over)}" if over
+                             else f"within the {TARGET_OVERHEAD:.0%} overhead target"))
     return 0
 
 

@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from crisisplan import check_plan, render, site, versions
+from crisisplan import check_plan_while, render, site
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
@@ -30,12 +30,11 @@ def on_config(config):
     global _plan_dir
     root = _root(config)
     _plan_dir = site.plan_dir(root, config.extra.get("crisisplan", {}).get("plan"))
-    report = check_plan(_plan_dir)
     try:
+        # The pages are rendered while the plan's shape is still being checked.
+        report, pages = check_plan_while(
+            _plan_dir, lambda plan: site.pages(plan, _plan_dir, root, config.theme.custom_dir))
         plan = site.checked_plan(report)
-        changes = versions.changes_since_previous(_plan_dir, root, plan)  # against the last published version
-        pages = render.render_pages(plan, Path(config.theme.custom_dir) / "pages", changes_markdown=changes)
-        scripts = site.shipped_scripts(root / "node_modules")
     except (site.SiteError, render.RenderError) as error:
         raise PluginError(str(error)) from None
     if report.warnings:
@@ -44,7 +43,6 @@ def on_config(config):
 
     _generated.clear()
     _generated.update(pages)
-    _generated.update(scripts)
     config.site_name = site.site_name(plan)
     config.nav = render.nav(plan, pages)
     config.extra["handbook"] = site.handbook_extra(plan)

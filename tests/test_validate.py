@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crisisplan import check_plan
+from crisisplan import check_plan, check_plan_while
+from crisisplan import plan as plan_module
 from crisisplan.cli import main
 from crisisplan.problems import format_problems
 
@@ -38,11 +39,18 @@ def test_there_are_enough_golden_cases():
     assert len(CASE_FILES) >= 30
 
 
+@pytest.mark.parametrize("in_workers", [False, True], ids=["", "in-workers"])
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_golden_case(case_file, tmp_path, monkeypatch, update_goldens):
+def test_golden_case(case_file, in_workers, tmp_path, monkeypatch, update_goldens):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     make_plan(tmp_path, case)
     monkeypatch.chdir(tmp_path)
+    if in_workers:  # the same lines when the shape checks run in forked workers
+        if update_goldens:
+            return
+        monkeypatch.setattr(plan_module, "PARALLEL_BYTES", 0)
+        monkeypatch.setenv("CRISISPLAN_JOBS", "2")
+        monkeypatch.setenv("CRISISPLAN_CACHE_DIR", str(tmp_path / "cache"))
     report = check_plan("plan", today=TODAY)
     actual = format_problems(report.problems)
     if update_goldens:
@@ -151,3 +159,18 @@ def test_what_is_not_an_ordinary_file_is_a_problem_not_a_hang(tmp_path, monkeypa
         "(not-a-file)\n"
         "plan/trees/extra.yaml:1:1: [error] extra.yaml is not an ordinary file: plan files must be plain text "
         "files (not-a-file)\n")
+
+
+def test_work_done_while_checking_gets_the_plan_and_counts_only_for_a_valid_one(tmp_path, example_plan):
+    report, result = check_plan_while(example_plan, lambda plan: plan.version, today=TODAY)
+    assert report.ok and result == report.plan.version
+
+    def fails(plan):
+        raise RuntimeError("rendering broke")
+
+    with pytest.raises(RuntimeError, match="rendering broke"):
+        check_plan_while(example_plan, fails, today=TODAY)
+    # With an invalid plan, the plan's errors are the news: the work's failure is dropped.
+    case = yaml.safe_load((CASES / "validate" / "unknown-key-did-you-mean.yaml").read_text(encoding="utf-8"))
+    report, result = check_plan_while(make_plan(tmp_path, case), fails, today=TODAY)
+    assert report.errors and result is None

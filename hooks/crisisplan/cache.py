@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,16 @@ def cache_dir() -> Path | None:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "crisisplan"
+
+
+def setup_dir() -> Path | None:
+    """What setup prepares ahead of the first build (compiled page templates):
+    inside the Python environment, beside its compiled modules.
+    $CRISISPLAN_SETUP_DIR moves it; CRISISPLAN_NO_CACHE=1 turns it off too."""
+    if os.environ.get("CRISISPLAN_NO_CACHE"):
+        return None
+    explicit = os.environ.get("CRISISPLAN_SETUP_DIR")
+    return Path(explicit) if explicit else Path(sys.prefix) / "share" / "crisisplan"
 
 
 @lru_cache(maxsize=1)

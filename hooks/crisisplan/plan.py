@@ -12,8 +12,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, TypeVar
 
-from . import cache, crosscheck
+from . import cache, crosscheck, parallel
 from .crosscheck import Index, Site
 from .hints import closest
 from .load import LoadedFile, load_file
@@ -29,6 +30,7 @@ DOMAIN_FILES = (
 )
 DOMAIN_FOLDERS = ("playbooks", "trees")
 MAX_FOLDER_FILES = 2000
+T = TypeVar("T")
 
 
 @dataclass
@@ -106,6 +108,18 @@ def today_from_env() -> dt.date:
 
 def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None = None,
                schemas: Schemas | None = None) -> Report:
+    return check_plan_while(plan_dir, None, today, schemas)[0]
+
+
+def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], T] | None,
+                     today: dt.date | None = None, schemas: Schemas | None = None) -> tuple[Report, T | None]:
+    """`check_plan`, doing `work(plan)` meanwhile: (report, what work returned).
+
+    The shape checks, the slowest part, run in worker processes where the
+    machine allows (see parallel.py); `work` gets the plan as loaded while
+    they run.  Its result counts only for a plan without errors: then its
+    exceptions are raised, otherwise they are dropped and the result is None.
+    """
     root = Path(plan_dir) if plan_dir is not None else default_plan_dir()
     shown = str(plan_dir) if plan_dir is not None else _shown(root)
     today = today or today_from_env()
@@ -113,11 +127,12 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
     problems = list(schemas.problems)
     if not root.is_dir():
         problems.append(Problem(shown, 1, 1, ERROR, "no-plan", f"there is no plan folder at '{shown}'"))
-        return Report(None, problems)
+        return Report(None, problems), None
 
     files: dict[str, LoadedFile] = {}
     folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in DOMAIN_FOLDERS}
     flagged: set[str] = set()  # files already reported as unusable
+    unshaped: list[_Unshaped] = []  # loaded files whose shape is still to be checked
     for rel, problem in _find_files(root, shown):
         if problem:
             problems.append(problem)
@@ -132,12 +147,14 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
                                     f"the file cannot be read ({exc.strerror or exc}): check that it exists "
                                     "and that you may read it"))
             continue
-        loaded = _load_and_shape(raw, os.path.join(shown, rel), folder or stem, schemas)
-        problems += loaded.problems
+        loaded = _load(raw, os.path.join(shown, rel), folder or stem, schemas, unshaped)
         if folder:
             folders[folder][stem] = loaded
         else:
             files[stem] = loaded
+    # The shape checks of the files not in the cache, spread over the cores.
+    shapes = parallel.Split(_shape, [(item, schemas) for item in unshaped],
+                            [item.size for item in unshaped], share_here=work is None, min_weight=PARALLEL_BYTES)
     for name in DOMAIN_FILES:
         if name not in files and f"{name}.yaml" not in flagged:
             problems.append(Problem(os.path.join(shown, f"{name}.yaml"), 1, 1, ERROR, "missing-file",
@@ -197,28 +214,61 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
         index=_entries(index),
         today=today,
     )
-    return Report(plan, sorted(set(problems), key=_order))
+    result, failure = None, None
+    if work is not None:
+        try:
+            result = work(plan)
+        except Exception as exc:  # raised below only if the plan turns out valid
+            failure = exc
+    for item, shape_problems in zip(unshaped, shapes.results()):
+        item.loaded.problems += shape_problems
+    for _, loaded in _all(files, folders):
+        problems += [dataclasses.replace(p, file=loaded.name) for p in loaded.problems]
+    report = Report(plan, sorted(set(problems), key=_order))
+    if not report.ok:
+        return report, None
+    if failure is not None:
+        raise failure
+    return report, result
 
 
-def _load_and_shape(raw: bytes, name: str, schema_name: str, schemas: Schemas) -> LoadedFile:
-    """Load one file and check its shape; `problems` holds both kinds.
+# Below this much YAML to check, forking workers costs more than it saves.
+PARALLEL_BYTES = 24 * 1024
 
-    Both depend only on the bytes and the schema, so the result is cached
-    (see cache.py) with the file name left out, and the name put back here.
+
+@dataclass
+class _Unshaped:
+    loaded: LoadedFile
+    schema_name: str
+    cache_key: str
+    size: int
+
+
+def _load(raw: bytes, name: str, schema_name: str, schemas: Schemas, unshaped: list) -> LoadedFile:
+    """One file, loaded, with its problems; its shape check is added to `unshaped` unless cached.
+
+    Loading and the shape check depend only on the bytes and the schema, so
+    their result is cached (see cache.py) with the file name left out.
     """
     cache_key = cache.key(schemas.fingerprint, schema_name.encode(), raw)
-    cached = cache.get(cache_key)
-    if cached is not None:
-        loaded = cached
-    else:
+    loaded = cache.get(cache_key)
+    if loaded is None:
         loaded = load_file(raw, "")
-        unit = schemas.unit(schema_name)
-        if unit is not None and isinstance(loaded.data, dict):
-            loaded.problems += validate_unit(unit, loaded.data, loaded)
-        cache.put(cache_key, loaded)
+        if isinstance(loaded.data, dict) and schema_name in schemas.by_name:
+            unshaped.append(_Unshaped(loaded, schema_name, cache_key, len(raw)))
+        else:
+            cache.put(cache_key, loaded)
     loaded.name = name
-    loaded.problems = [dataclasses.replace(p, file=name) for p in loaded.problems]
     return loaded
+
+
+def _shape(job: tuple[_Unshaped, Schemas]) -> list[Problem]:
+    """The shape problems of one loaded file, kept in the cache with it (in a worker process, perhaps)."""
+    item, schemas = job
+    loaded = item.loaded
+    problems = validate_unit(schemas.unit(item.schema_name), loaded.data, loaded)
+    cache.put(item.cache_key, dataclasses.replace(loaded, name="", problems=loaded.problems + problems))
+    return problems
 
 
 def _order(p: Problem):

@@ -246,20 +246,61 @@ def environment(folders: tuple[str, ...]) -> jinja2.Environment:
     return env
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates, looked up in several folders; new ones go into the first.
+
+    Each entry holds the checksum of its template's source, so an edited
+    template is compiled again rather than taken from here.
+    """
+
+    def __init__(self, folders: list[Path]):
+        self.caches = [jinja2.FileSystemBytecodeCache(str(folder)) for folder in folders]
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        for folder in self.caches:
+            folder.load_bytecode(bucket)
+            if bucket.code is not None:
+                return
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.caches[0].dump_bytecode(bucket)
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    folder = cache.cache_dir()
-    if folder is None:
-        return None
-    try:
-        (folder / "jinja").mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder / "jinja"))
+    """The user's cache of compiled templates, backed by those compiled at setup."""
+    folders = [folder / "jinja" for folder in (cache.cache_dir(), cache.setup_dir()) if folder is not None]
+    usable = []
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            usable.append(folder)
+        except OSError:
+            continue
+    return TemplateCache(usable) if usable else None
+
+
+def compile_templates(templates_dir: Path | str | list, into: Path) -> list[str]:
+    """Compile every page template ahead of the first build (`make setup` does this,
+    as pip compiles Python modules when it installs them); the names compiled."""
+    folders = _folders(templates_dir)
+    env = environment(folders)
+    target = into / "jinja"
+    target.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = TemplateCache([target])
+    names = [name for name in env.list_templates() if name.endswith(TEMPLATE_SUFFIX)]
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError as exc:
+            raise RenderError(_describe(exc, name)) from None
+    environment.cache_clear()  # the next build looks templates up afresh
+    return names
 
 
 def _folders(templates_dir) -> tuple[str, ...]:
+    """Absolute folders: a compiled template is known by its file's full path."""
     items = templates_dir if isinstance(templates_dir, (list, tuple)) else [templates_dir]
-    return tuple(str(Path(item)) for item in items)
+    return tuple(str(Path(item).resolve()) for item in items)
 
 
 def _describe(exc: jinja2.TemplateError, name: str) -> str:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
+from . import render, versions
 from .plan import Plan, Report
 from .problems import format_problems, summary
 
@@ -51,6 +52,17 @@ def checked_plan(report: Report) -> Plan:
         return report.plan
     raise SiteError("the plan has errors, so the handbook was not built:\n"
                     + format_problems(report.errors) + summary(report.problems))
+
+
+def pages(plan: Plan, plan_folder: str | Path, repo: Path, theme_dir: str | Path) -> dict[str, str | bytes]:
+    """Every file the hooks add to the site: the rendered pages (and vCard) and the shipped scripts.
+
+    "What changed" compares the plan with its last published version in `repo`."""
+    changes = versions.changes_since_previous(plan_folder, repo, plan)
+    files: dict[str, str | bytes] = dict(render.render_pages(plan, Path(theme_dir) / "pages",
+                                                             changes_markdown=changes))
+    files.update(shipped_scripts(repo / "node_modules"))
+    return files
 
 
 def warnings_text(report: Report) -> str:

@@ -1,0 +1,116 @@
+"""Spread independent work over the machine's cores with forked worker processes.
+
+    split = Split(check_one, items, weights, share_here=True)
+    ...                      # this process may do other work meanwhile
+    results = split.results()   # [check_one(item) for item in items], in order
+
+Each worker is a fork of this process, so it sees the loaded plan and
+schemas without copying them; it sends its results back through a pipe,
+pickled.  A worker that fails in any way costs only time: its items are
+done again here.  Work stays in this process when forking is not safe or
+not worth it: no `os.fork` (Windows), other threads running (`mkdocs serve`;
+a fork copies their locks, held or not), one core, little work, or
+CRISISPLAN_JOBS=1.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from typing import Callable, Sequence
+
+JOBS_ENV = "CRISISPLAN_JOBS"
+MAX_JOBS = 4
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def jobs() -> int:
+    """How many processes may share work now (1: this one only)."""
+    wanted = os.environ.get(JOBS_ENV, "")
+    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else min(cores(), MAX_JOBS)
+    if count > 1 and (not hasattr(os, "fork") or threading.active_count() > 1):
+        return 1
+    return count
+
+
+def balanced(weights: Sequence[int], parts: int) -> list[list[int]]:
+    """Indexes of `weights` in `parts` groups of about equal total weight (heaviest first)."""
+    groups: list[list[int]] = [[] for _ in range(parts)]
+    totals = [0] * parts
+    for index in sorted(range(len(weights)), key=lambda i: -weights[i]):
+        lightest = totals.index(min(totals))
+        groups[lightest].append(index)
+        totals[lightest] += weights[index]
+    return [sorted(group) for group in groups]
+
+
+class Split:
+    """`function` over `items`, spread over forked workers.
+
+    The work is cut into one share per core, by weight.  With `share_here`,
+    this process does one share itself when `results()` is called;
+    otherwise it is busy with other work until then, and the workers take
+    all the shares, one core fewer.  Below `min_weight` in total, nothing
+    is forked.
+    """
+
+    def __init__(self, function: Callable, items: Sequence, weights: Sequence[int], share_here: bool,
+                 min_weight: int = 0):
+        self.function = function
+        self.items = list(items)
+        count = jobs() if sum(weights) >= min_weight and len(self.items) > 1 else 1
+        if count == 1:
+            self.here, forked = list(range(len(self.items))), []
+        elif share_here:  # this process and count - 1 workers
+            self.here, *forked = [g for g in balanced(weights, count) if g]
+        else:  # count - 1 workers, this process being busy with other work
+            self.here, forked = [], [g for g in balanced(weights, count - 1) if g]
+        self.workers = [(group, _fork(function, [self.items[i] for i in group])) for group in forked]
+
+    def results(self) -> list:
+        out: list = [None] * len(self.items)
+        for index in self.here:
+            out[index] = self.function(self.items[index])
+        for group, worker in self.workers:
+            values = _collect(*worker)
+            if values is None or len(values) != len(group):  # the worker failed: do its share here
+                values = [self.function(self.items[i]) for i in group]
+            for index, value in zip(group, values):
+                out[index] = value
+        self.workers = []
+        return out
+
+
+def _fork(function: Callable, items: list) -> tuple[int, int]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: compute, send, and leave without running any exit handlers
+        code = 1
+        try:
+            os.close(read)
+            data = pickle.dumps([function(item) for item in items], protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _collect(pid: int, read: int) -> list | None:
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # a damaged message is a failed worker
+        return None
