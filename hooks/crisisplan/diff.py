@@ -94,9 +94,10 @@ NOUNS = {
     "trees": "decision tree", "languages": "language", "topics": "topic", "tracked_terms": "term",
 }
 
-# Lists without ids whose items are named by one of their fields.
-ITEM_KEYS = {
-    "notify": "role", "approvers": "contact", "phones": "label", "statements": "channel",
+# Lists without ids whose items are named by one of their fields (or by a
+# field and, where it is given, a second one: a statement's label).
+ITEM_KEYS: dict[str, str | tuple[str, ...]] = {
+    "notify": "role", "approvers": "contact", "phones": "label", "statements": ("channel", "label"),
     "spokespeople": "contact", "tools": "name", "metrics": "name", "rota": "when", "answers": "answer",
 }
 # How such an item reads; the default is "<noun> <key value>".
@@ -356,10 +357,14 @@ class _Differ:
     def noun(self, name: str) -> str:
         return NOUNS.get(f"{self.domain}:{name}") or NOUNS.get(name) or str(name).replace("_", " ")
 
-    def entry_name(self, name: str, noun: str, key: str | None, schema: dict, entry, index: int,
+    def entry_name(self, name: str, noun: str, key: str | tuple | None, schema: dict, entry, index: int,
                    short=False) -> str:
         if not isinstance(entry, dict):
             return f"{noun} {index + 1} “{_short(str(entry)) if short else entry}”"
+        if isinstance(key, tuple):  # named by its first field, told apart by the others
+            key, others = key[0], key[1:]
+            qualifiers = "".join(f" “{entry[f]}”" for f in others if isinstance(entry.get(f), str) and entry[f])
+            return self.entry_name(name, noun, key, schema, entry, index, short) + qualifiers
         template = ITEM_NAMES.get(name)
         if template and key:
             shown = self.show(schema.get(key) or {}, (name, key), entry.get(key), quote=False)
@@ -443,7 +448,7 @@ class _Differ:
 
 # --- matching lists ------------------------------------------------------------
 
-def _item_key(name: str, schema: dict) -> str | None:
+def _item_key(name: str, schema: dict) -> str | tuple | None:
     for field_name, rules in schema.items():
         if isinstance(rules, dict) and "defines" in rules:
             return field_name
@@ -452,9 +457,29 @@ def _item_key(name: str, schema: dict) -> str | None:
     return ITEM_KEYS.get(name)
 
 
-def _pair_by_key(old: list, new: list, key: str):
+def _pair_by_key(old: list, new: list, key: str | tuple):
     """Pairs (old index, new index) of entries with the same key; the rest
-    (entries without one, or a second entry with the same key) by position."""
+    (entries without one, or a second entry with the same key) by position.
+
+    A key of several fields (a statement's channel and label) is matched
+    whole first; entries left over that share the first field are then
+    paired by similar text, so a statement that got a label is still the
+    same statement."""
+    if not isinstance(key, tuple):
+        return _pair_by_exact_key(old, new, key)
+    pairs, removed, added = _pair_by_exact_key(old, new, key)
+    first = key[:1]
+    for value in sorted({_key_of(old[i], first) for i in removed}):
+        olds = [i for i in removed if _key_of(old[i], first) == value]
+        news = [j for j in added if _key_of(new[j], first) == value]
+        alike, _, _ = _pair_by_similarity([old[i] for i in olds], [new[j] for j in news], _text_of)
+        pairs += [(olds[a], news[b]) for a, b in alike]
+    paired_old, paired_new = {i for i, _ in pairs}, {j for _, j in pairs}
+    return (sorted(pairs), [i for i in removed if i not in paired_old],
+            [j for j in added if j not in paired_new])
+
+
+def _pair_by_exact_key(old: list, new: list, key: str | tuple):
     wanted: dict = {}
     for j, entry in enumerate(new):
         wanted.setdefault(_key_of(entry, key), []).append(j)
@@ -470,9 +495,10 @@ def _pair_by_key(old: list, new: list, key: str):
     return pairs, removed, added
 
 
-def _key_of(entry, key):
-    value = entry.get(key) if isinstance(entry, dict) else entry
-    return repr(value)
+def _key_of(entry, key: str | tuple) -> str:
+    if not isinstance(entry, dict):
+        return repr(entry)
+    return repr(tuple(entry.get(k) for k in key) if isinstance(key, tuple) else entry.get(key))
 
 
 def _pair_by_similarity(old: list, new: list, text_of):
