@@ -45,6 +45,8 @@ def on_config(config):
     _generated.update(pages)
     config.site_name = site.site_name(plan)
     config.nav = render.nav(plan, pages)
+    if not site.wants_version_selector():
+        config.extra.pop("version", None)
     config.extra["handbook"] = site.handbook_extra(plan)
     config.extra["polyfills"] = site.local_polyfills(config.extra.get("polyfills", []))
     return config

@@ -93,6 +93,12 @@ def context(browser):
         ctx.add_init_script(OPEN_SHADOW_ROOTS)
         ctx.requests = Requests()
         ctx.on("request", lambda request: ctx.requests.append(request.url))
+        ctx.failures = []  # requests answered with an error, or not at all
+        ctx.on("response", lambda response: response.status >= 400 and ctx.failures.append(
+            f"{response.status} {response.url}"))
+        # (ERR_ABORTED: the test went on to the next page before this one had finished)
+        ctx.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED" and ctx.failures.append(
+            f"{request.failure} {request.url}"))
         contexts.append(ctx)
         return ctx
 
@@ -220,6 +226,7 @@ def test_no_request_leaves_the_local_server(context, server, built):
         page.wait_for_load_state("networkidle")
     assert len(ctx.requests) > len(pages)
     assert ctx.requests.foreign(server) == []
+    assert ctx.failures == []  # e.g. no versions.json asked for outside a mike publication
 
 
 def test_the_site_works_from_disk(context, built, plan):

@@ -68,7 +68,9 @@ def test_two_versions_published_and_guarded(handbook_repo, capsys):
         {"version": "2026.2", "title": "2026.2", "aliases": []},
     ]
     for version in ("2026.2", "2026.3"):
-        assert "<html" in git(repo, "show", f"gh-pages:{version}/index.html")
+        page = git(repo, "show", f"gh-pages:{version}/index.html")
+        assert "<html" in page
+        assert '"version": {"provider": "mike"}' in page  # published versions carry the selector
     # `latest` is an alias of 2026.3, and the site's front door goes to it.
     assert git(repo, "show", "gh-pages:latest").strip() == "2026.3"
     assert "latest/" in git(repo, "show", "gh-pages:index.html")

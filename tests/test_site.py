@@ -271,3 +271,15 @@ def test_serve_rebuilds_when_the_plan_changes_and_reports_a_broken_plan(tmp_path
     output = log.read_text()
     assert "about.yaml:" in output and "'claire-whitfeld' is not a person" in output
     assert "Traceback" not in output
+
+
+def test_the_version_selector_is_only_in_versions_mike_builds():
+    assert site.wants_version_selector({site.MIKE_VERSION_ENV: "2026.2"})
+    assert not site.wants_version_selector({})
+
+
+@pytest.mark.slow
+def test_a_build_outside_mike_does_not_ask_for_versions_json(built):
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                       (built / "index.html").read_text(encoding="utf-8"), re.S)
+    assert config and json.loads(config.group(1))["version"] is None  # Material then fetches nothing

@@ -97,6 +97,19 @@ def human_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+# mike sets this while it builds a version for publishing.
+MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"
+
+
+def wants_version_selector(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether to keep Material's version selector: only while mike builds a version.
+
+    The selector reads versions.json beside the published versions; a
+    preview or a build that is not published has none, and asking for it
+    only fails (from disk it cannot even be asked)."""
+    return bool(environ.get(MIKE_VERSION_ENV))
+
+
 def local_polyfills(polyfills: list) -> list:
     """Material's offline plugin adds the iframe-worker shim from a CDN: use the shipped copy."""
     return [IFRAME_WORKER_JS if "iframe-worker" in str(script) else script for script in polyfills]
