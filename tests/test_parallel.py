@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -28,6 +29,9 @@ def fails_in_a_worker(n: int) -> int:
 @pytest.fixture
 def two_jobs(monkeypatch):
     monkeypatch.setenv(parallel.JOBS_ENV, "2")
+    # Threads of other tests (a web server, the browser's driver) may still run in
+    # this process; what the workers run here takes none of their locks.
+    monkeypatch.setattr(parallel, "_other_threads", lambda: False)
 
 
 @pytest.mark.parametrize("share_here", [True, False])
@@ -55,16 +59,18 @@ def test_little_work_stays_here(two_jobs):
     assert split.results() == [1, 4, 9]
 
 
-def test_jobs_one_process_when_asked_or_when_threads_run(monkeypatch):
+def test_jobs_one_process_when_asked_or_when_threads_run(two_jobs, monkeypatch):
     monkeypatch.setenv(parallel.JOBS_ENV, "1")
     assert parallel.jobs() == 1
     monkeypatch.setenv(parallel.JOBS_ENV, "3")
     assert parallel.jobs() == 3
+    monkeypatch.undo()  # the real thread count again
+    monkeypatch.setenv(parallel.JOBS_ENV, "3")
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:  # forking while another thread may hold a lock is not safe (mkdocs serve runs threads)
-        assert parallel.jobs() == 1
+        assert parallel._other_threads() and parallel.jobs() == 1
     finally:
         stop.set()
         thread.join()
@@ -74,3 +80,20 @@ def test_balanced_groups():
     groups = parallel.balanced([5, 1, 1, 1, 1, 1], 2)
     assert sorted(groups) == [[0], [1, 2, 3, 4, 5]]
     assert parallel.balanced([1, 1], 3) == [[0], [1], []]
+
+
+def sleepy(n: int) -> int:
+    time.sleep(30)
+    return n
+
+
+def test_close_stops_and_reaps_workers_not_collected(two_jobs):
+    split = parallel.Split(sleepy, [1, 2], [1, 1], share_here=False)
+    pids = [pid for _, (pid, _) in split.workers]
+    assert pids
+    start = time.monotonic()
+    split.close()
+    assert time.monotonic() - start < 10
+    for pid in pids:
+        with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
+            os.waitpid(pid, os.WNOHANG)

@@ -484,8 +484,8 @@ def test_large_plan_renders(tmp_path):
     plan_dir = make_large_plan(tmp_path / "large")
     plan = check_plan(plan_dir, today=TODAY).plan
     pages = render_pages(plan, TEMPLATES)
+    assert len(plan.playbooks) >= 100 and len(plan.trees) >= 50
     assert len(pages) == len(render.SINGLE_PAGES) + len(plan.playbooks) + len(plan.trees) + 1  # + the vCard
-    assert len(plan.playbooks) == 100 and len(plan.trees) == 50
 
 
 # --- templates compiled at setup -------------------------------------------------------------
@@ -514,7 +514,8 @@ def test_an_edited_template_is_compiled_again(tmp_path, monkeypatch):
     monkeypatch.setenv("CRISISPLAN_CACHE_DIR", str(user_cache))
     render.compile_templates(templates, setup_dir)
     metrics = templates / "metrics.md.j2"
-    metrics.write_text(metrics.read_text(encoding="utf-8").replace("# Metrics", "# Edited: Metrics", 1), encoding="utf-8")
+    edited = metrics.read_text(encoding="utf-8").replace("# Metrics", "# Edited: Metrics", 1)
+    metrics.write_text(edited, encoding="utf-8")
     render.environment.cache_clear()
     pages = render_pages(small_plan(), templates)
     assert pages["metrics.md"].startswith("# Edited: Metrics")

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from crisisplan import check_plan, check_plan_while
+from crisisplan import parallel
 from crisisplan import plan as plan_module
 from crisisplan.cli import main
 from crisisplan.problems import format_problems
@@ -45,12 +46,16 @@ def test_golden_case(case_file, in_workers, tmp_path, monkeypatch, update_golden
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     make_plan(tmp_path, case)
     monkeypatch.chdir(tmp_path)
+    forks = []
     if in_workers:  # the same lines when the shape checks run in forked workers
         if update_goldens:
             return
         monkeypatch.setattr(plan_module, "PARALLEL_BYTES", 0)
         monkeypatch.setenv("CRISISPLAN_JOBS", "2")
         monkeypatch.setenv("CRISISPLAN_CACHE_DIR", str(tmp_path / "cache"))
+        monkeypatch.setattr(parallel, "_other_threads", lambda: False)  # other tests' threads are harmless here
+        fork = parallel._fork
+        monkeypatch.setattr(parallel, "_fork", lambda *args: forks.append(1) or fork(*args))
     report = check_plan("plan", today=TODAY)
     actual = format_problems(report.problems)
     if update_goldens:
@@ -61,6 +66,7 @@ def test_golden_case(case_file, in_workers, tmp_path, monkeypatch, update_golden
         return
     assert actual == case["expected"]
     assert report.problems, "a bad-plan case must find at least one problem"
+    assert bool(forks) == in_workers
 
 
 def test_base_plan_is_clean():

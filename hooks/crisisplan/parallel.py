@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 from typing import Callable, Sequence
 
@@ -34,9 +35,13 @@ def jobs() -> int:
     """How many processes may share work now (1: this one only)."""
     wanted = os.environ.get(JOBS_ENV, "")
     count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else min(cores(), MAX_JOBS)
-    if count > 1 and (not hasattr(os, "fork") or threading.active_count() > 1):
+    if count > 1 and (not hasattr(os, "fork") or _other_threads()):
         return 1
     return count
+
+
+def _other_threads() -> bool:
+    return threading.active_count() > 1
 
 
 def balanced(weights: Sequence[int], parts: int) -> list[list[int]]:
@@ -85,6 +90,18 @@ class Split:
                 out[index] = value
         self.workers = []
         return out
+
+
+    def close(self) -> None:
+        """Stop and reap the workers whose results were not collected (after an error here)."""
+        for _, (pid, read) in self.workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            os.close(read)
+            os.waitpid(pid, 0)
+        self.workers = []
 
 
 def _fork(function: Callable, items: list) -> tuple[int, int]:

@@ -152,9 +152,44 @@ def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], 
             folders[folder][stem] = loaded
         else:
             files[stem] = loaded
-    # The shape checks of the files not in the cache, spread over the cores.
+    problems += _missing_files(files, folders, flagged, shown)
+    # The shape checks of the files not in the cache, spread over the cores,
+    # while this process does the cross-file checks and the work.
     shapes = parallel.Split(_shape, [(item, schemas) for item in unshaped],
                             [item.size for item in unshaped], share_here=work is None, min_weight=PARALLEL_BYTES)
+    try:
+        index = Index()
+        problems += _cross_checks(files, folders, schemas, index, today)
+        plan = Plan(
+            root=root,
+            domains={name: (f.data if isinstance(f.data, dict) else {}) for name, f in files.items()},
+            playbooks={k: v.data for k, v in sorted(folders["playbooks"].items()) if isinstance(v.data, dict)},
+            trees={k: v.data for k, v in sorted(folders["trees"].items()) if isinstance(v.data, dict)},
+            index=_entries(index),
+            today=today,
+        )
+        result, failure = None, None
+        if work is not None:
+            try:
+                result = work(plan)
+            except Exception as exc:  # raised below only if the plan turns out valid
+                failure = exc
+        for item, shape_problems in zip(unshaped, shapes.results()):
+            item.loaded.problems += shape_problems
+    finally:
+        shapes.close()
+    for _, loaded in _all(files, folders):
+        problems += [dataclasses.replace(p, file=loaded.name) for p in loaded.problems]
+    report = Report(plan, sorted(set(problems), key=_order))
+    if not report.ok:
+        return report, None
+    if failure is not None:
+        raise failure
+    return report, result
+
+
+def _missing_files(files: dict, folders: dict, flagged: set, shown: str) -> list[Problem]:
+    problems = []
     for name in DOMAIN_FILES:
         if name not in files and f"{name}.yaml" not in flagged:
             problems.append(Problem(os.path.join(shown, f"{name}.yaml"), 1, 1, ERROR, "missing-file",
@@ -164,8 +199,11 @@ def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], 
         if not folders[folder]:
             problems.append(Problem(os.path.join(shown, folder), 1, 1, ERROR, "missing-file",
                                     f"the folder {folder}/ holds no .yaml file: a plan needs at least one"))
+    return problems
 
-    index = Index()
+
+def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, today: dt.date) -> list[Problem]:
+    """The checks across entries and files; fills `index` with every entry that has an id."""
     for schema_name, loaded in _all(files, folders):
         if schema_name not in schemas.by_name or not isinstance(loaded.data, dict):
             continue
@@ -181,7 +219,7 @@ def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], 
             for stem, loaded in folders[folder].items():
                 if not isinstance(loaded.data, dict):
                     index.ids.setdefault(kind, {}).setdefault(stem, Site(loaded, ()))
-    problems += crosscheck.reference_problems(index, unknowable)
+    problems = crosscheck.reference_problems(index, unknowable)
     problems += crosscheck.value_problems(index)
     problems += crosscheck.people_problems(files.get("contacts"), files.get("roles"))
     problems += crosscheck.escalation_problems(files.get("escalation"))
@@ -205,31 +243,7 @@ def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], 
     readable_playbooks = {k: v for k, v in folders["playbooks"].items() if isinstance(v.data, dict)}
     readable_files = {k: v for k, v in files.items() if isinstance(v.data, dict)}
     problems += crosscheck.date_problems(readable_files, readable_playbooks, today)
-
-    plan = Plan(
-        root=root,
-        domains={name: (f.data if isinstance(f.data, dict) else {}) for name, f in files.items()},
-        playbooks={k: v.data for k, v in sorted(folders["playbooks"].items()) if isinstance(v.data, dict)},
-        trees={k: v.data for k, v in sorted(folders["trees"].items()) if isinstance(v.data, dict)},
-        index=_entries(index),
-        today=today,
-    )
-    result, failure = None, None
-    if work is not None:
-        try:
-            result = work(plan)
-        except Exception as exc:  # raised below only if the plan turns out valid
-            failure = exc
-    for item, shape_problems in zip(unshaped, shapes.results()):
-        item.loaded.problems += shape_problems
-    for _, loaded in _all(files, folders):
-        problems += [dataclasses.replace(p, file=loaded.name) for p in loaded.problems]
-    report = Report(plan, sorted(set(problems), key=_order))
-    if not report.ok:
-        return report, None
-    if failure is not None:
-        raise failure
-    return report, result
+    return problems
 
 
 # Below this much YAML to check, forking workers costs more than it saves.
