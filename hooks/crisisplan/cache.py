@@ -6,7 +6,8 @@ Builds after `crisisplan validate`, and `mkdocs serve` rebuilds after one
 file was edited, then redo only the cross-file checks.  The cache lives in
 $CRISISPLAN_CACHE_DIR, else $XDG_CACHE_HOME/crisisplan, else
 ~/.cache/crisisplan; it can be deleted at any time.  CRISISPLAN_NO_CACHE=1
-turns it off.
+turns it off, and with it the page templates compiled at setup
+(`setup_dir`), which render.py reads after the cache.
 """
 from __future__ import annotations
 
