@@ -97,3 +97,19 @@ def test_close_stops_and_reaps_workers_not_collected(two_jobs):
     for pid in pids:
         with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_then_follows_each_result_without_holding_the_results_back(two_jobs, tmp_path):
+    def then(n, result):
+        if os.getpid() != PARENT:
+            time.sleep(2)  # a slow follow-up in a worker, e.g. writing a cache
+        (tmp_path / f"{n}-{result}").touch()
+
+    items = list(range(6))
+    start = time.monotonic()
+    split = parallel.Split(square, items, [1] * len(items), share_here=True, then=then)
+    assert split.workers
+    assert split.results() == [n * n for n in items]
+    assert time.monotonic() - start < 1.5, "the results waited for the workers' follow-up"
+    parallel._reap(block=True)  # as at exit: the workers' follow-up is done before this process ends
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}-{n * n}" for n in items)

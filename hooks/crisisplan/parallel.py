@@ -14,6 +14,7 @@ CRISISPLAN_JOBS=1.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import signal
@@ -62,13 +63,17 @@ class Split:
     this process does one share itself when `results()` is called;
     otherwise it is busy with other work until then, and the workers take
     all the shares, one core fewer.  Below `min_weight` in total, nothing
-    is forked.
+    is forked.  `then(item, result)`, if given, is done for every item once
+    its result is known, in a worker after it has sent its results (so
+    that nobody waits for it: writing a cache, say).
     """
 
     def __init__(self, function: Callable, items: Sequence, weights: Sequence[int], share_here: bool,
-                 min_weight: int = 0):
+                 min_weight: int = 0, then: Callable | None = None):
         self.function = function
+        self.then = then
         self.items = list(items)
+        _reap(block=False)
         count = jobs() if sum(weights) >= min_weight and len(self.items) > 1 else 1
         if count == 1:
             self.here, forked = list(range(len(self.items))), []
@@ -76,21 +81,26 @@ class Split:
             self.here, *forked = [g for g in balanced(weights, count) if g]
         else:  # count - 1 workers, this process being busy with other work
             self.here, forked = [], [g for g in balanced(weights, count - 1) if g]
-        self.workers = [(group, _fork(function, [self.items[i] for i in group])) for group in forked]
+        self.workers = [(group, _fork(function, [self.items[i] for i in group], then)) for group in forked]
+
+    def _here(self, index: int):
+        result = self.function(self.items[index])
+        if self.then is not None:
+            self.then(self.items[index], result)
+        return result
 
     def results(self) -> list:
         out: list = [None] * len(self.items)
         for index in self.here:
-            out[index] = self.function(self.items[index])
+            out[index] = self._here(index)
         for group, worker in self.workers:
             values = _collect(*worker)
             if values is None or len(values) != len(group):  # the worker failed: do its share here
-                values = [self.function(self.items[i]) for i in group]
+                values = [self._here(i) for i in group]
             for index, value in zip(group, values):
                 out[index] = value
         self.workers = []
         return out
-
 
     def close(self) -> None:
         """Stop and reap the workers whose results were not collected (after an error here)."""
@@ -104,16 +114,19 @@ class Split:
         self.workers = []
 
 
-def _fork(function: Callable, items: list) -> tuple[int, int]:
+def _fork(function: Callable, items: list, then: Callable | None) -> tuple[int, int]:
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the worker: compute, send, and leave without running any exit handlers
+    if pid == 0:  # the worker: compute, send, follow up, and leave without running any exit handlers
         code = 1
         try:
             os.close(read)
-            data = pickle.dumps([function(item) for item in items], protocol=pickle.HIGHEST_PROTOCOL)
+            results = [function(item) for item in items]
             with os.fdopen(write, "wb") as pipe:
-                pipe.write(data)
+                pipe.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+            if then is not None:
+                for item, result in zip(items, results):
+                    then(item, result)
             code = 0
         finally:
             os._exit(code)
@@ -121,13 +134,34 @@ def _fork(function: Callable, items: list) -> tuple[int, int]:
     return pid, read
 
 
+# Workers whose results are in, still busy with `then`: reaped later, and
+# waited for before this process exits.
+_finishing: list[int] = []
+
+
 def _collect(pid: int, read: int) -> list | None:
+    """The results a worker sent, or None if it failed; all its results are
+    in once its end of the pipe is closed, whatever it does next."""
     with os.fdopen(read, "rb") as pipe:
         data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
+    _finishing.append(pid)
+    _reap(block=False)
+    if not data:
         return None
     try:
         return pickle.loads(data)
-    except Exception:  # a damaged message is a failed worker
+    except Exception:  # a worker that died while sending
         return None
+
+
+def _reap(block: bool) -> None:
+    for pid in list(_finishing):
+        try:
+            done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _finishing.remove(pid)
+
+
+atexit.register(_reap, block=True)

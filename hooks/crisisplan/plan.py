@@ -155,8 +155,8 @@ def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], 
     problems += _missing_files(files, folders, flagged, shown)
     # The shape checks of the files not in the cache, spread over the cores,
     # while this process does the cross-file checks and the work.
-    shapes = parallel.Split(_shape, [(item, schemas) for item in unshaped],
-                            [item.size for item in unshaped], share_here=work is None, min_weight=PARALLEL_BYTES)
+    shapes = parallel.Split(_shape, [(item, schemas) for item in unshaped], [item.size for item in unshaped],
+                            share_here=work is None, min_weight=PARALLEL_BYTES, then=_remember)
     try:
         index = Index()
         problems += _cross_checks(files, folders, schemas, index, today)
@@ -277,12 +277,15 @@ def _load(raw: bytes, name: str, schema_name: str, schemas: Schemas, unshaped: l
 
 
 def _shape(job: tuple[_Unshaped, Schemas]) -> list[Problem]:
-    """The shape problems of one loaded file, kept in the cache with it (in a worker process, perhaps)."""
+    """The shape problems of one loaded file (in a worker process, perhaps)."""
     item, schemas = job
-    loaded = item.loaded
-    problems = validate_unit(schemas.unit(item.schema_name), loaded.data, loaded)
-    cache.put(item.cache_key, dataclasses.replace(loaded, name="", problems=loaded.problems + problems))
-    return problems
+    return validate_unit(schemas.unit(item.schema_name), item.loaded.data, item.loaded)
+
+
+def _remember(job: tuple[_Unshaped, Schemas], problems: list[Problem]) -> None:
+    """Keep a file's load and shape problems in the cache."""
+    item, _ = job
+    cache.put(item.cache_key, dataclasses.replace(item.loaded, name="", problems=item.loaded.problems + problems))
 
 
 def _order(p: Problem):
