@@ -97,11 +97,12 @@ def load_schemas(directory: Path | None = None) -> Schemas:
         fault = None
         try:
             schemas.by_name[name] = expand(loaded.data, common)
-            if not known_sound:
-                fault = schema_fault(schemas.by_name[name])
+            fault = None if known_sound else schema_fault(schemas.by_name[name])
+            if fault is None:
+                schemas.sound.add(name)
         except NotPlain:
             try:
-                schemas.unit(name)  # Cerberus' own check
+                schemas.unit(name)  # built with Cerberus' own check
             except Exception as exc:  # whatever Cerberus makes of a broken schema, it cannot be used
                 fault = _cerberus_fault(exc)
         except SchemaFault as exc:
@@ -109,10 +110,7 @@ def load_schemas(directory: Path | None = None) -> Schemas:
         if fault:
             path, words = fault
             schemas.by_name.pop(name, None)
-            schemas._units.pop(name, None)
             problems.append(loaded.problem(path, "bad-schema", f"the schema cannot be used: {words}", on_key=True))
-        elif name not in schemas._units:
-            schemas.sound.add(name)
     if not problems and not known_sound:
         cache.put(cache.key(b"sound-schemas", schemas.fingerprint), True)
     return schemas
