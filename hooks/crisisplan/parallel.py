@@ -93,13 +93,13 @@ class Split:
         out: list = [None] * len(self.items)
         for index in self.here:
             out[index] = self._here(index)
-        for group, worker in self.workers:
+        while self.workers:  # a worker leaves the list once collected, so `close` skips it
+            group, worker = self.workers.pop(0)
             values = _collect(*worker)
             if values is None or len(values) != len(group):  # the worker failed: do its share here
                 values = [self._here(i) for i in group]
             for index, value in zip(group, values):
                 out[index] = value
-        self.workers = []
         return out
 
     def close(self) -> None:
