@@ -225,12 +225,17 @@ def default_templates_dir() -> Path:
 
 @lru_cache(maxsize=8)
 def environment(folders: tuple[str, ...]) -> jinja2.Environment:
-    """One compiled Jinja environment per search path (templates reload when edited)."""
+    """One compiled Jinja environment per search path (templates reload when edited).
+
+    Compiled templates are kept between builds (keyed by each template's
+    source), so a build does not spend its time compiling Jinja."""
+    return _new_environment(folders, _bytecode_cache())
+
+
+def _new_environment(folders: tuple[str, ...], bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(list(folders)),
-        # Compiled templates are kept between builds (keyed by each template's
-        # source), so a build does not spend its time compiling Jinja.
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown: plan text goes through `md` explicitly
         trim_blocks=True,
@@ -282,18 +287,15 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def compile_templates(templates_dir: Path | str | list, into: Path) -> list[str]:
     """Compile every page template ahead of the first build (`make setup` does this,
     as pip compiles Python modules when it installs them); the names compiled."""
-    folders = _folders(templates_dir)
-    env = environment(folders)
     target = into / "jinja"
     target.mkdir(parents=True, exist_ok=True)
-    env.bytecode_cache = TemplateCache([target])
+    env = _new_environment(_folders(templates_dir), TemplateCache([target]))
     names = [name for name in env.list_templates() if name.endswith(TEMPLATE_SUFFIX)]
     for name in names:
         try:
             env.get_template(name)
         except jinja2.TemplateError as exc:
             raise RenderError(_describe(exc, name)) from None
-    environment.cache_clear()  # the next build looks templates up afresh
     return names
 
 
@@ -447,19 +449,20 @@ class PlanView:
         about = plan["about"]
         self.organisation = about.get("organisation") or {}
         self.document = about.get("plan") or {}
-        contacts, roles, escalation = plan["contacts"], plan["roles"], plan["escalation"]
+        contacts, roles = plan["contacts"], plan["roles"]
 
-        self.people: dict[str, dict] = {p["id"]: p for p in contacts.get("people") or []}
+        # Entries by id, in plan order, as the checks indexed them.
+        self.people: dict[str, dict] = plan.index.get("contact", {})
         # Internal staff first, then external contacts, each in plan order.
         self.people_by_kind = sorted(self.people.values(), key=lambda p: p.get("kind") != "internal")
-        self.roles: dict[str, dict] = {r["id"]: r for r in roles.get("roles") or []}
+        self.roles: dict[str, dict] = plan.index.get("role", {})
         self.lead_role: str | None = roles.get("lead_role")
-        self.levels: list[dict] = sorted(escalation.get("levels") or [], key=lambda lvl: lvl.get("rank", 0))
-        self.severities = {lvl["id"]: lvl for lvl in self.levels}
+        self.severities: dict[str, dict] = plan.index.get("severity", {})
+        self.levels: list[dict] = sorted(self.severities.values(), key=lambda lvl: lvl.get("rank", 0))
         self.level_index = {lvl["id"]: i for i, lvl in enumerate(self.levels)}
-        self.channels = {c["id"]: c for c in plan["channels"].get("channels") or []}
-        self.actions = {a["id"]: a for a in plan["community-guidelines"].get("actions") or []}
-        self.ambassadors = {a["id"]: a for a in contacts.get("ambassadors") or []}
+        self.channels: dict[str, dict] = plan.index.get("channel", {})
+        self.actions: dict[str, dict] = plan.index.get("action", {})
+        self.ambassadors: dict[str, dict] = plan.index.get("ambassador", {})
 
         self.playbooks = plan.playbooks
         self.playbook_list = sorted(plan.playbooks.values(), key=lambda p: (str(p.get("title", "")).casefold(), p["id"]))
