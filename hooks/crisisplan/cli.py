@@ -68,14 +68,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
 def run_validate(args) -> int:
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    fmt = args.format or ("github" if _in_github_actions() else "text")
     report = check_plan(args.plan_dir, today=args.today)
     sys.stdout.write(format_problems(report.problems, fmt))
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     print(summary(report.problems), file=sys.stderr)
     return 1 if failed else 0
-
 
 
 def run_diff(args) -> int:
@@ -124,7 +127,7 @@ def run_check_version_bump(args) -> int:
         print(f"crisisplan check-version-bump: {exc}", file=sys.stderr)
         return 2
     if problem:
-        if os.environ.get("GITHUB_ACTIONS") == "true":
+        if _in_github_actions():
             print(Problem(os.path.join(args.plan_dir, "about.yaml"), 1, 1, ERROR, "version-not-raised",
                           problem).github())
         else:
@@ -132,10 +135,6 @@ def run_check_version_bump(args) -> int:
         return 1
     print(f"The plan's version is fine compared with {args.base}.")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def run_compile_templates(args) -> int:
@@ -157,3 +156,8 @@ def run_compile_templates(args) -> int:
         return 1
     print(f"Compiled {len(names)} page templates into {into / 'jinja'}", file=sys.stderr)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
