@@ -74,18 +74,14 @@ def hooked_build(plan_dir: Path, site_dir: Path, cache_dir: Path, setup_dir: Pat
 
 def bare_docs(plan_dir: Path, docs_dir: Path) -> dict:
     """The hooked build's pages and files, written to `docs_dir`; the config values the hook would set."""
-    from crisisplan import versions
     plan = site.checked_plan(check_plan(plan_dir))
     shutil.copytree(ROOT / "docs", docs_dir)
-    changes = versions.changes_since_previous(plan_dir, ROOT, plan)
-    files: dict[str, str | bytes] = dict(render.render_pages(plan, ROOT / "theme" / "pages",
-                                                             changes_markdown=changes))
-    files.update(site.shipped_scripts(ROOT / "node_modules"))
+    files = site.pages(plan, plan_dir, ROOT, ROOT / "theme")
     for src_uri, content in files.items():
         target = docs_dir / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return {"site_name": site.site_name(plan), "nav": render.nav(plan), "handbook": site.handbook_extra(plan),
+    return {"site_name": site.site_name(plan), "nav": render.nav(plan, files), "handbook": site.handbook_extra(plan),
             "pages": sum(1 for name in files if name.endswith(".md"))}
 
 
@@ -93,6 +89,8 @@ def bare_build(docs_dir: Path, site_dir: Path, values: dict) -> float:
     quiet()
     plain = load_config(config_file=str(ROOT / "mkdocs.yml"))
     extra = dict(plain.extra, handbook=values["handbook"])
+    if not site.wants_version_selector():  # as the hook does
+        extra.pop("version", None)
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), hooks=[], docs_dir=str(docs_dir),
                          site_dir=str(site_dir), nav=values["nav"], site_name=values["site_name"], extra=extra)
     start = time.perf_counter()
