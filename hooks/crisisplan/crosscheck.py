@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
 
+from . import platforms
 from .hints import closest
 from .load import LoadedFile
 from .problems import ERROR, WARNING, Problem
@@ -29,11 +30,8 @@ KIND_HOME = {
     "action": "a moderation action in community-guidelines.yaml",
 }
 
-# Post length limits by platform; X counts CJK characters twice.
-PLATFORM_LIMITS = {
-    "x": 280, "threads": 500, "bluesky": 300, "mastodon": 500, "instagram": 2200, "tiktok": 2200,
-    "linkedin": 3000, "facebook": 63206, "youtube": 5000, "whatsapp": 65536,
-}
+# Post length limits by platform, from the one platforms table.
+PLATFORM_LIMITS = platforms.LIMITS
 
 PHONE = re.compile(r"^\+[1-9][0-9 ()-]{6,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -234,21 +232,14 @@ def statement_problems(playbook: LoadedFile, channels: dict[str, dict]) -> list[
         if length > limit:
             problems.append(playbook.problem(
                 ("statements", i, "text"), "statement-too-long",
-                f"the statement is {length} characters; {channel.get('handle', channel.get('id'))} on "
-                f"{platform} allows {limit}: shorten it by {length - limit}"))
+                f"the statement is {length} {platforms.unit(platform)}; {channel.get('handle', channel.get('id'))} on "
+                f"{platforms.name(platform)} allows {limit}: shorten it by {length - limit}"))
     return problems
 
 
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-_URL = re.compile(r"https?://\S+")
-
-
-def post_length(text: str, platform: str | None) -> int:
-    """Length as the platform counts it: X counts a link as 23 and CJK as 2."""
-    if platform != "x":
-        return len(text)
-    text = _URL.sub("x" * 23, text)
-    return len(text) + len(_WIDE.findall(text))
+# Length as the platform counts it (X counts a link as 23 and CJK as 2, Google
+# Maps review replies count UTF-8 bytes); kept here for those who import it.
+post_length = platforms.post_length
 
 
 def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile], today: dt.date) -> list[Problem]:

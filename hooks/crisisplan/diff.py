@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import platforms
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
 from .schema import Schemas, load_schemas
 
@@ -113,11 +114,8 @@ SUMMARIES = {
     "notify": "within {within_minutes}", "statements": "{status}", "alerts": "{signal}: {threshold}",
     "employee-policy:rules": "{rule}", "community-guidelines:rules": "“{rule}”, action {action}",
 }
-PLATFORMS = {
-    "x": "X", "facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn", "tiktok": "TikTok",
-    "youtube": "YouTube", "threads": "Threads", "bluesky": "Bluesky", "mastodon": "Mastodon",
-    "whatsapp": "WhatsApp", "website": "the website", "other": "another platform",
-}
+# Platforms as a sentence names them ("the website"), from the one platforms table.
+PLATFORMS = {key: p.in_text or p.name for key, p in platforms.PLATFORMS.items()}
 # Kinds of entry whose name reads without quotes ("Person Marcus Bell").
 PLAIN_NAMES = ("contact", "role", "severity", "channel")
 # Lists whose order means nothing: reported as items added and removed only.

@@ -32,6 +32,7 @@ from types import TracebackType
 import jinja2
 
 from . import cache
+from . import platforms
 from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
 from .trees import is_outcome, reachable_from
@@ -101,11 +102,7 @@ _ANCHORS = {
 }
 
 
-PLATFORM_NAMES = {
-    "x": "X", "facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn", "tiktok": "TikTok",
-    "youtube": "YouTube", "threads": "Threads", "bluesky": "Bluesky", "mastodon": "Mastodon",
-    "whatsapp": "WhatsApp", "website": "Website", "other": "Other",
-}
+PLATFORM_NAMES = platforms.NAMES
 
 
 class RenderError(Exception):
@@ -565,7 +562,7 @@ class PlanView:
         return _NAV_TITLES.get(page, page)
 
     def platform(self, channel: dict) -> str:
-        return PLATFORM_NAMES.get(channel.get("platform"), str(channel.get("platform", "")))
+        return platforms.name(channel.get("platform"))
 
     # Where things are shown --------------------------------------------------------------
 
@@ -602,6 +599,10 @@ class PlanView:
         limit = channel.get("max_post_length") or PLATFORM_LIMITS.get(channel.get("platform"))
         return limit if isinstance(limit, int) else None
 
+    def post_unit(self, channel: dict) -> str:
+        """What the channel's post limit counts: "characters", or "bytes" (Google Maps review replies)."""
+        return platforms.unit(channel.get("platform"))
+
     def statements(self, playbook: dict) -> list[dict]:
         """Each holding statement with its channel, length as the platform counts it, and limit."""
         out = []
@@ -613,6 +614,7 @@ class PlanView:
                 "channel": channel,
                 "text": text,
                 "length": post_length(text, channel.get("platform")),
+                "unit": platforms.unit(channel.get("platform")),
                 "limit": self.post_limit(channel),
             })
         return out
