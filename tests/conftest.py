@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The live example plan: policy owners edit it (new versions, numbers, steps),
+# so only test_example_plan_is_valid_and_clean reads it.
 EXAMPLE_PLAN = ROOT / "plan"
 CASES = Path(__file__).resolve().parent / "cases"
+# A frozen copy of the example plan (version 2026.2) for every test that needs a
+# whole, realistic plan; the goldens and expected texts are made from it. Edit it
+# only together with the tests, e.g. when a schema change needs the plan to change.
+FULL_PLAN = Path(__file__).resolve().parent / "fixtures" / "full-plan"
 # Every test checks dates against this day, so results do not change with the calendar.
 TODAY = dt.date(2026, 11, 25)
 
@@ -41,3 +47,8 @@ def _private_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def example_plan() -> Path:
     return EXAMPLE_PLAN
+
+
+@pytest.fixture(scope="session")
+def full_plan() -> Path:
+    return FULL_PLAN
