@@ -1,6 +1,6 @@
 """`crisisplan diff`: golden change lists, matching of list entries, and the command line.
 
-Each case in tests/cases/diff/ edits a copy of the example plan
+Each case in tests/cases/diff/ edits a copy of the full plan in tests/fixtures/
 (`edits: {file: [{find, replace}, ...]}`; a file given as text is written
 whole, one given as null is deleted) and holds the exact text and Markdown
 the diff must print.  `pytest --update-goldens` rewrites the expectations.
@@ -18,13 +18,13 @@ from crisisplan.cli import main
 from crisisplan.diff import diff_plans, format_markdown, format_text, word_diff
 
 from gitrepo import commit, git, init_repo
-from conftest import CASES, EXAMPLE_PLAN
+from conftest import CASES, FULL_PLAN
 
 CASE_FILES = sorted((CASES / "diff").glob("*.yaml"))
 
 
 def edited_plan(target: Path, edits: dict, case_name: str) -> Path:
-    shutil.copytree(EXAMPLE_PLAN, target)
+    shutil.copytree(FULL_PLAN, target)
     for name, change in (edits or {}).items():
         path = target / name
         if change is None:
@@ -36,15 +36,15 @@ def edited_plan(target: Path, edits: dict, case_name: str) -> Path:
             text = path.read_text(encoding="utf-8")
             for edit in change:
                 assert edit["find"] in text, \
-                    f"{case_name}: {name} no longer contains {edit['find']!r}: update the case to the example plan"
+                    f"{case_name}: {name} no longer contains {edit['find']!r}: update the case to tests/fixtures/full-plan"
                 text = text.replace(edit["find"], edit["replace"], 1)
             path.write_text(text, encoding="utf-8")
     return target
 
 
 @pytest.fixture(scope="module")
-def example():
-    return check_plan(EXAMPLE_PLAN).plan
+def full():
+    return check_plan(FULL_PLAN).plan
 
 
 def test_there_are_enough_golden_cases():
@@ -52,9 +52,9 @@ def test_there_are_enough_golden_cases():
 
 
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_golden_case(case_file, tmp_path, example, update_goldens):
+def test_golden_case(case_file, tmp_path, full, update_goldens):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
-    old = example
+    old = full
     if case.get("old_edits"):
         old = check_plan(edited_plan(tmp_path / "old", case["old_edits"], case_file.stem)).plan
     new = check_plan(edited_plan(tmp_path / "new", case.get("edits"), case_file.stem)).plan
@@ -74,8 +74,8 @@ def _indent(text: str) -> str:
     return "".join(("  " + line if line else "") + "\n" for line in text.splitlines())
 
 
-def test_same_plan_has_no_changes(example):
-    result = diff_plans(example, example)
+def test_same_plan_has_no_changes(full):
+    result = diff_plans(full, full)
     assert result.changes == []
     assert format_text(result) == "No changes from plan version 2026.2 (the version is unchanged).\n"
 
@@ -88,11 +88,11 @@ def test_word_diff_keeps_only_a_little_context():
         ("same", "eight nine ten eleven"), ("gap", "…")]
 
 
-def test_markdown_escapes_plan_text(tmp_path, example):
+def test_markdown_escapes_plan_text(tmp_path, full):
     new_dir = edited_plan(tmp_path / "new", {"roles.yaml": [
         {"find": "      - Choose the playbook", "replace": "      - Use *all* <b>channels</b> [now]\n      - Choose the playbook"}]},
         "escape")
-    markdown = format_markdown(diff_plans(example, check_plan(new_dir).plan))
+    markdown = format_markdown(diff_plans(full, check_plan(new_dir).plan))
     assert r"duty “Use \*all\* \<b\>channels\</b\> \[now\]” added" in markdown
 
 
@@ -101,11 +101,11 @@ def test_markdown_escapes_plan_text(tmp_path, example):
 def test_cli_diff_folders(tmp_path, capsys):
     new_dir = edited_plan(tmp_path / "new", {"about.yaml": [{"find": 'version: "2026.2"', "replace": 'version: "2026.3"'}]},
                           "cli")
-    assert main(["diff", str(EXAMPLE_PLAN), str(new_dir)]) == 0
+    assert main(["diff", str(FULL_PLAN), str(new_dir)]) == 0
     assert capsys.readouterr().out == (
         "From plan version 2026.2 to 2026.3: 1 change in 1 section.\n\n"
         "About this plan\n  ~ Plan version: changed from 2026.2 to 2026.3\n")
-    assert main(["diff", str(EXAMPLE_PLAN), str(new_dir), "--format", "markdown"]) == 0
+    assert main(["diff", str(FULL_PLAN), str(new_dir), "--format", "markdown"]) == 0
     assert capsys.readouterr().out.startswith("From plan version 2026.2 to 2026.3: 1 change in 1 section.\n\n"
                                               "## About this plan\n\n- **Plan version**: changed from 2026.2 to 2026.3\n")
 
@@ -113,7 +113,7 @@ def test_cli_diff_folders(tmp_path, capsys):
 def test_cli_diff_invalid_plan_still_diffs_with_a_note(tmp_path, capsys):
     new_dir = edited_plan(tmp_path / "new", {"roles.yaml": [{"find": "primary: claire-whitfield",
                                                              "replace": "primary: nobody-here"}]}, "invalid")
-    assert main(["diff", str(EXAMPLE_PLAN), str(new_dir)]) == 0
+    assert main(["diff", str(FULL_PLAN), str(new_dir)]) == 0
     out = capsys.readouterr().out
     assert "Note: the new plan has 1 error (see crisisplan validate); the changes below are what could be read." in out
     assert "Role Crisis lead: holder changed from Claire Whitfield to nobody-here" in out
@@ -121,13 +121,13 @@ def test_cli_diff_invalid_plan_still_diffs_with_a_note(tmp_path, capsys):
 
 def test_cli_diff_refuses_what_is_neither_folder_nor_revision(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["diff", "no-such-thing", str(EXAMPLE_PLAN)]) == 2
+    assert main(["diff", "no-such-thing", str(FULL_PLAN)]) == 2
     assert "'no-such-thing' is neither a plan folder nor a git revision" in capsys.readouterr().err
 
 
 def make_repo(path: Path) -> Path:
     init_repo(path)
-    shutil.copytree(EXAMPLE_PLAN, path / "policies" / "plan")
+    shutil.copytree(FULL_PLAN, path / "policies" / "plan")
     commit(path, "Plan 2026.2")
     return path
 

@@ -8,12 +8,12 @@ import pytest
 from crisisplan import check_plan
 from crisisplan.cli import main
 
-from conftest import EXAMPLE_PLAN
+from conftest import FULL_PLAN
 
 
 @pytest.fixture
 def stale_plan(tmp_path):
-    plan = shutil.copytree(EXAMPLE_PLAN, tmp_path / "plan")
+    plan = shutil.copytree(FULL_PLAN, tmp_path / "plan")
     about = plan / "about.yaml"
     text = about.read_text(encoding="utf-8")
     assert "  last_reviewed: 2026-09-24\n  every_months: 6" in text
@@ -21,8 +21,8 @@ def stale_plan(tmp_path):
     return plan
 
 
-def test_example_plan_is_fresh():
-    report = check_plan(EXAMPLE_PLAN)
+def test_full_plan_is_fresh():
+    report = check_plan(FULL_PLAN)
     assert [p for p in report.problems if p.code == "section-review-overdue"] == []
     assert {row["state"] for row in report.plan.review_states()} == {"current"}
 

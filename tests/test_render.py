@@ -2,8 +2,8 @@
 
 Goldens: the small plan in cases/render/small-plan/ renders to exactly the
 files in cases/render/expected/ (one per page, plus the vCard); rewrite
-them with `pytest --update-goldens` and review the diff.  Then: the example
-plan renders, every internal link lands on a page and an anchor, hostile
+them with `pytest --update-goldens` and review the diff.  Then: the full
+plan (tests/fixtures/full-plan/) renders, every internal link lands on a page and an anchor, hostile
 plan text stays text all the way to HTML, templates can be overridden one
 by one, and the vCard is well formed.
 """
@@ -26,7 +26,7 @@ from crisisplan import render
 from crisisplan.cli import main
 from crisisplan.render import RenderError, nav, render_pages, vcard
 
-from conftest import CASES, EXAMPLE_PLAN, ROOT, TODAY
+from conftest import CASES, FULL_PLAN, ROOT, TODAY
 
 CASE = CASES / "render"
 SMALL_PLAN = CASE / "small-plan"
@@ -49,8 +49,8 @@ def small_pages() -> dict[str, str]:
 
 
 @functools.cache
-def example_pages() -> dict[str, str]:
-    report = check_plan(EXAMPLE_PLAN, today=TODAY)
+def full_pages() -> dict[str, str]:
+    report = check_plan(FULL_PLAN, today=TODAY)
     assert report.ok, [str(p) for p in report.errors]
     return render_pages(report.plan, TEMPLATES)
 
@@ -99,9 +99,9 @@ def test_changes_page_only_with_a_change_summary():
     assert CHANGES in small_pages()["changes.md"]
 
 
-def test_example_plan_renders_every_page():
-    pages = example_pages()
-    report = check_plan(EXAMPLE_PLAN, today=TODAY)
+def test_full_plan_renders_every_page():
+    pages = full_pages()
+    report = check_plan(FULL_PLAN, today=TODAY)
     assert {f"playbooks/{p}.md" for p in report.plan.playbooks} <= pages.keys()
     assert {f"trees/{t}.md" for t in report.plan.trees} <= pages.keys()
     for path, text in pages.items():
@@ -210,8 +210,8 @@ def test_every_link_of_the_small_plan_lands():
     assert broken_links(small_pages()) == []
 
 
-def test_every_link_of_the_example_plan_lands():
-    assert broken_links(example_pages()) == []
+def test_every_link_of_the_full_plan_lands():
+    assert broken_links(full_pages()) == []
 
 
 def test_the_link_check_catches_a_broken_reference():
@@ -474,14 +474,15 @@ def test_vcard_is_well_formed(tmp_path):
 # --- speed ---------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_large_plan_renders(tmp_path):
+def test_large_plan_renders(tmp_path, monkeypatch):
     """How fast is for benchmarks/site_bench.py to say; here, that every page comes out."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from generate import make_large_plan
+        import generate
     finally:
         sys.path.pop(0)
-    plan_dir = make_large_plan(tmp_path / "large")
+    monkeypatch.setattr(generate, "EXAMPLE", FULL_PLAN)  # grown from the full plan, not the live one
+    plan_dir = generate.make_large_plan(tmp_path / "large")
     plan = check_plan(plan_dir, today=TODAY).plan
     pages = render_pages(plan, TEMPLATES)
     assert len(plan.playbooks) >= 100 and len(plan.trees) >= 50

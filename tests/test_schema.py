@@ -11,7 +11,7 @@ from crisisplan import check_plan
 from crisisplan.problems import format_problems
 from crisisplan.schema import compile_unit, load_schemas, plain_schema
 
-from conftest import ROOT, TODAY
+from conftest import FULL_PLAN, ROOT, TODAY
 
 SCHEMA_DIR = ROOT / "schema"
 
@@ -84,7 +84,7 @@ def test_a_broken_schema_is_reported_not_raised(case, tmp_path):
     schemas = load_schemas(folder)
     assert format_problems(schemas.problems) == expected + "\n"
     # The plan is still checked against every other schema, and the problem is shown.
-    report = check_plan(ROOT / "plan", today=TODAY, schemas=schemas)
+    report = check_plan(FULL_PLAN, today=TODAY, schemas=schemas)
     assert not report.ok
     assert expected in format_problems(report.problems)
 

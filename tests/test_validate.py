@@ -167,15 +167,15 @@ def test_what_is_not_an_ordinary_file_is_a_problem_not_a_hang(tmp_path, monkeypa
         "files (not-a-file)\n")
 
 
-def test_work_done_while_checking_gets_the_plan_and_counts_only_for_a_valid_one(tmp_path, example_plan):
-    report, result = check_plan_while(example_plan, lambda plan: plan.version, today=TODAY)
+def test_work_done_while_checking_gets_the_plan_and_counts_only_for_a_valid_one(tmp_path, full_plan):
+    report, result = check_plan_while(full_plan, lambda plan: plan.version, today=TODAY)
     assert report.ok and result == report.plan.version
 
     def fails(plan):
         raise RuntimeError("rendering broke")
 
     with pytest.raises(RuntimeError, match="rendering broke"):
-        check_plan_while(example_plan, fails, today=TODAY)
+        check_plan_while(full_plan, fails, today=TODAY)
     # With an invalid plan, the plan's errors are the news: the work's failure is dropped.
     case = yaml.safe_load((CASES / "validate" / "unknown-key-did-you-mean.yaml").read_text(encoding="utf-8"))
     report, result = check_plan_while(make_plan(tmp_path, case), fails, today=TODAY)

@@ -16,14 +16,14 @@ from crisisplan.versions import (FIRST_VERSION, changes_since_previous, previous
                                  version_key)
 
 from gitrepo import commit, edit, git, init_repo
-from conftest import EXAMPLE_PLAN
+from conftest import FULL_PLAN
 
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
     repo = tmp_path / "repo"
     init_repo(repo)
-    shutil.copytree(EXAMPLE_PLAN, repo / "plan")
+    shutil.copytree(FULL_PLAN, repo / "plan")
     commit(repo, "Plan 2026.2")
     monkeypatch.chdir(repo)
     return repo
@@ -97,7 +97,7 @@ def test_nothing_published_yet(repo):
 
 
 def test_outside_git_there_is_nothing_to_compare(tmp_path):
-    plan = shutil.copytree(EXAMPLE_PLAN, tmp_path / "plan")
+    plan = shutil.copytree(FULL_PLAN, tmp_path / "plan")
     assert changes_since_previous(plan) == FIRST_VERSION
 
 
