@@ -1,7 +1,8 @@
-"""Building the handbook site from tests: one build of the example plan per session.
+"""Building the handbook site from tests: one build of the full plan per session.
 
-Both test_site.py and test_browser.py need the built example site; the build
-is cached here so that the session pays for it once.
+Both test_site.py and test_browser.py need the site built from the full plan
+in tests/fixtures/ (never from the live plan/); the build is cached here so
+that the session pays for it once.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import ROOT, TODAY
+from conftest import FULL_PLAN, ROOT, TODAY
 
 _built: dict[str, Path] = {}
 
@@ -31,14 +32,14 @@ def mkdocs_build(site_dir: Path, plan_dir: Path | None = None, strict: bool = Tr
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
-def example_site(tmp_path_factory) -> Path:
-    """The example plan's site, built once per test session."""
-    if "example" not in _built:
+def full_site(tmp_path_factory) -> Path:
+    """The full plan's site, built once per test session."""
+    if "full" not in _built:
         site_dir = tmp_path_factory.mktemp("handbook") / "site"
-        result = mkdocs_build(site_dir)
+        result = mkdocs_build(site_dir, plan_dir=FULL_PLAN)
         assert result.returncode == 0, result.stdout + result.stderr
-        _built["example"] = site_dir
-    return _built["example"]
+        _built["full"] = site_dir
+    return _built["full"]
 
 
 @contextlib.contextmanager

@@ -19,8 +19,8 @@ import pytest
 
 from crisisplan import check_plan
 
-from conftest import EXAMPLE_PLAN, ROOT, TODAY
-from handbook_build import example_site
+from conftest import FULL_PLAN, ROOT, TODAY
+from handbook_build import full_site
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    return example_site(tmp_path_factory)
+    return full_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +109,7 @@ def context(browser):
 
 @pytest.fixture(scope="session")
 def plan():
-    return check_plan(EXAMPLE_PLAN, today=TODAY).plan
+    return check_plan(FULL_PLAN, today=TODAY).plan
 
 
 def search(page, words: str):

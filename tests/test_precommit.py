@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from gitrepo import commit, git, init_repo
-from conftest import EXAMPLE_PLAN, ROOT
+from conftest import FULL_PLAN, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,7 @@ def try_repo(plan_repo: Path, hook_repo: tuple[Path, str], home: Path) -> subpro
 
 def test_try_repo_passes_a_valid_plan_and_stops_a_broken_one(hook_repo, tmp_path):
     plan_repo = init_repo(tmp_path / "plans")
-    shutil.copytree(EXAMPLE_PLAN, plan_repo / "plan")
+    shutil.copytree(FULL_PLAN, plan_repo / "plan")
     git(plan_repo, "add", "--all")
     git(plan_repo, "commit", "--quiet", "-m", "The plan")
     home = tmp_path / "pre-commit-home"

@@ -1,7 +1,7 @@
 """Publishing with mike: two versions in a temporary repository, and the guard rails.
 
 The repository holds what a plan repository holds (mkdocs.yml, the hook,
-the theme, docs/ and the plan); `crisisplan publish` deploys into its local
+the theme, docs/ and, as its plan/, the full plan of tests/fixtures/); `crisisplan publish` deploys into its local
 gh-pages branch as `make publish` does.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from crisisplan.cli import main
 
 from gitrepo import commit, edit, git, init_repo
-from conftest import ROOT
+from conftest import FULL_PLAN, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -24,10 +24,11 @@ pytestmark = pytest.mark.slow
 def handbook_repo(tmp_path, monkeypatch) -> Path:
     repo = tmp_path / "handbook"
     repo.mkdir()
-    for name in ("mkdocs.yml", "hooks/handbook.py", "theme", "docs", "plan"):
+    for name in ("mkdocs.yml", "hooks/handbook.py", "theme", "docs"):
         source, target = ROOT / name, repo / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(source, target) if source.is_dir() else shutil.copy2(source, target)
+    shutil.copytree(FULL_PLAN, repo / "plan")
     (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the scripts the site ships
     (repo / ".gitignore").write_text("node_modules\nsite/\n")
     init_repo(repo)

@@ -16,8 +16,8 @@ from crisisplan import Plan, check_plan, site
 from crisisplan.problems import ERROR, WARNING, Problem
 from crisisplan.plan import Report
 
-from conftest import EXAMPLE_PLAN, ROOT, TODAY
-from handbook_build import example_site, mkdocs_build, mkdocs_serve, wait_for_page
+from conftest import FULL_PLAN, ROOT, TODAY
+from handbook_build import full_site, mkdocs_build, mkdocs_serve, wait_for_page
 
 
 def small_plan(**about) -> Plan:
@@ -113,12 +113,12 @@ PUBLISHED_SUFFIXES = {".html", ".css", ".js", ".json", ".map", ".svg", ".png", "
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    return example_site(tmp_path_factory)
+    return full_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def example() -> Plan:
-    return check_plan(EXAMPLE_PLAN, today=TODAY).plan
+def full() -> Plan:
+    return check_plan(FULL_PLAN, today=TODAY).plan
 
 
 def site_files(root: Path) -> dict[str, bytes]:
@@ -128,7 +128,7 @@ def site_files(root: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_every_rendered_page_is_built(built):
     from crisisplan.render import render_pages
-    report = check_plan(EXAMPLE_PLAN, today=TODAY)
+    report = check_plan(FULL_PLAN, today=TODAY)
     rendered = render_pages(report.plan, ROOT / "theme" / "pages")
     assert "index.md" in rendered
     for src_uri in rendered:
@@ -137,8 +137,8 @@ def test_every_rendered_page_is_built(built):
 
 
 @pytest.mark.slow
-def test_every_page_shows_the_plan_version_effective_date_and_internal_marker(built, example):
-    shown = site.handbook_extra(example)
+def test_every_page_shows_the_plan_version_effective_date_and_internal_marker(built, full):
+    shown = site.handbook_extra(full)
     pages = sorted(built.rglob("*.html"))
     assert len(pages) > 5
     for page in pages:
@@ -151,8 +151,8 @@ def test_every_page_shows_the_plan_version_effective_date_and_internal_marker(bu
 
 
 @pytest.mark.slow
-def test_the_site_is_named_after_the_organisation(built, example):
-    title = f"<title>{site.site_name(example)}</title>"
+def test_the_site_is_named_after_the_organisation(built, full):
+    title = f"<title>{site.site_name(full)}</title>"
     assert title == "<title>Harbourline crisis handbook</title>"
     assert title in (built / "index.html").read_text(encoding="utf-8")
 
@@ -163,7 +163,7 @@ def test_only_pages_and_their_assets_are_published(built):
     strays = [name for name in files if Path(name).suffix not in PUBLISHED_SUFFIXES]
     assert strays == []
     # No plan file, in any form: the YAML's comments are never part of a page.
-    comments = {line.strip() for plan_file in EXAMPLE_PLAN.rglob("*.yaml")
+    comments = {line.strip() for plan_file in FULL_PLAN.rglob("*.yaml")
                 for line in plan_file.read_text(encoding="utf-8").splitlines()
                 if line.strip().startswith("# ") and len(line.strip()) > 20}
     assert comments
@@ -212,7 +212,7 @@ def test_crisis_team_vcard_is_published(built):
 @pytest.fixture
 def broken_plan(tmp_path) -> Path:
     plan = tmp_path / "plan"
-    shutil.copytree(EXAMPLE_PLAN, plan)
+    shutil.copytree(FULL_PLAN, plan)
     contacts = plan / "contacts.yaml"
     text = contacts.read_text(encoding="utf-8")
     contacts.write_text(text.replace("backup: george-pendleton", "backup: george-pendletn", 1), encoding="utf-8")
@@ -248,12 +248,12 @@ def test_an_invalid_plan_aborts_the_build_and_leaves_the_previous_site(broken_pl
 
 
 @pytest.mark.slow
-def test_serve_rebuilds_when_the_plan_changes_and_reports_a_broken_plan(tmp_path, example):
+def test_serve_rebuilds_when_the_plan_changes_and_reports_a_broken_plan(tmp_path, full):
     plan = tmp_path / "plan"
-    shutil.copytree(EXAMPLE_PLAN, plan)
+    shutil.copytree(FULL_PLAN, plan)
     about = plan / "about.yaml"
     original = about.read_text(encoding="utf-8")
-    version = example.version
+    version = full.version
     assert f'version: "{version}"' in original
     log = tmp_path / "serve.log"
     with mkdocs_serve(plan, log) as url:
