@@ -54,6 +54,17 @@ def main(argv: list[str] | None = None) -> int:
                            help="template folders, first match wins (default: theme/pages of this checkout)")
     templates.set_defaults(run=run_compile_templates)
 
+    editor = commands.add_parser(
+        "schema", help="write the schemas as JSON Schema, for completion and hover help in editors such as VS Code")
+    editor.add_argument("--json", required=True, metavar="DIR", dest="json_dir",
+                        help="the folder to write one <name>.schema.json per plan file into, e.g. schema/json")
+    editor.add_argument("--plan-dir", default="plan", metavar="PLAN_DIR",
+                        help="the plan folder the editor settings point at (default: plan)")
+    editor.add_argument("--vscode-settings", metavar="FILE",
+                        help="add the yaml.schemas mapping to this VS Code settings file (e.g. .vscode/settings.json) "
+                             "instead of printing it")
+    editor.set_defaults(run=run_schema)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -155,6 +166,50 @@ def run_compile_templates(args) -> int:
         print(f"crisisplan: {exc}", file=sys.stderr)
         return 1
     print(f"Compiled {len(names)} page templates into {into / 'jinja'}", file=sys.stderr)
+    return 0
+
+
+def run_schema(args) -> int:
+    import json
+    from pathlib import Path
+
+    from .editor_schema import SUFFIX, EditorSchemaError, vscode_settings, write_json_schemas
+
+    try:
+        written = write_json_schemas(Path(args.json_dir))
+    except EditorSchemaError as exc:
+        sys.stdout.write(format_problems(exc.problems, "text"))
+        print("crisisplan schema: nothing written, as the schemas have problems", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    settings_file = Path(args.vscode_settings) if args.vscode_settings else None
+    # yaml.schemas paths are relative to the workspace: the folder holding .vscode/, else this one.
+    root = Path.cwd()
+    if settings_file and settings_file.resolve().parent.name == ".vscode":
+        root = settings_file.resolve().parent.parent
+
+    def relative(folder: str) -> str:
+        return os.path.relpath(Path(folder).resolve(), root).replace(os.sep, "/")
+
+    names = [path.name[: -len(SUFFIX)] for path in written]
+    settings = vscode_settings(relative(args.json_dir), relative(args.plan_dir), names)
+    if settings_file is None:
+        print(json.dumps(settings, indent=2))
+        return 0
+    try:
+        current = json.loads(settings_file.read_text(encoding="utf-8")) if settings_file.exists() else {}
+    except (ValueError, OSError) as exc:
+        print(f"crisisplan schema: {settings_file} cannot be read as plain JSON ({exc}); "
+              f"add this to it by hand:\n{json.dumps(settings, indent=2)}", file=sys.stderr)
+        return 1
+    if not isinstance(current, dict):
+        print(f"crisisplan schema: {settings_file} does not hold a JSON object", file=sys.stderr)
+        return 1
+    current["yaml.schemas"] = {**(current.get("yaml.schemas") or {}), **settings["yaml.schemas"]}
+    settings_file.parent.mkdir(parents=True, exist_ok=True)
+    settings_file.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Mapped {len(written)} plan files to their schemas in {settings_file}")
     return 0
 
 
