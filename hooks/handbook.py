@@ -53,8 +53,8 @@ def on_config(config):
 
 
 def on_files(files, config):
-    for template in [file for file in files if site.is_template(file.src_uri)]:
-        files.remove(template)
+    for unneeded in [file for file in files if site.is_unpublished(file.src_uri)]:
+        files.remove(unneeded)
     for src_uri, content in _generated.items():
         files.append(File.generated(config, src_uri, content=content))
     return files
@@ -64,3 +64,11 @@ def on_serve(server, config, builder):
     for path in site.watched_paths(_plan_dir, _root(config) / "schema", config.theme.custom_dir):
         server.watch(path)
     return server
+
+
+def on_post_page(output, page, config):
+    return site.with_content_security_policy(output)
+
+
+def on_post_template(output_content, template_name, config):
+    return site.with_content_security_policy(output_content) if template_name.endswith(".html") else output_content

@@ -5,10 +5,15 @@ so everything here is tested without building a site.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Mapping
+
+from markupsafe import Markup, escape
 
 from . import render, versions
 from .plan import Plan, Report
@@ -20,14 +25,14 @@ DEFAULT_PLAN = "plan"
 # Browser code shipped inside the site, so that no page asks another host for
 # anything: path in the site -> file installed by `npm ci` under node_modules/.
 MERMAID_JS = "javascripts/mermaid.min.js"
-IFRAME_WORKER_JS = "javascripts/iframe-worker.js"
 SHIPPED_SCRIPTS = {
     MERMAID_JS: "mermaid/dist/mermaid.min.js",
-    # Runs the search worker in an iframe when the site is opened from disk
-    # (browsers refuse workers on file://); Material's offline plugin would
-    # load it from a CDN.
-    IFRAME_WORKER_JS: "iframe-worker/shim/index.js",
 }
+# Runs the search worker in an iframe when the site is opened from disk
+# (browsers refuse workers on file://); Material's offline plugin would load
+# it from a CDN. The theme carries an adapted copy that starts its frame
+# without an inline script (see theme/javascripts/).
+IFRAME_WORKER_JS = "javascripts/iframe-worker.js"
 
 
 class SiteError(Exception):
@@ -69,10 +74,13 @@ def warnings_text(report: Report) -> str:
     return format_problems(report.warnings)
 
 
-def site_name(plan: Plan) -> str:
+def site_name(plan: Plan) -> Markup:
+    """The site name, as HTML: MkDocs and Material print `site_name` unescaped
+    (in the header, the navigation and <title>), so the plan's text is escaped
+    here, once; as Markup it is not escaped a second time where a template does."""
     organisation = plan["about"].get("organisation") or {}
     name = organisation.get("short_name") or organisation.get("name")
-    return f"{name} crisis handbook" if name else "Crisis handbook"
+    return escape(f"{name} crisis handbook" if name else "Crisis handbook")
 
 
 def handbook_extra(plan: Plan) -> dict:
@@ -88,9 +96,10 @@ def handbook_extra(plan: Plan) -> dict:
     }
 
 
-def is_template(src_uri: str) -> bool:
-    """Page templates sit in the theme folder, whose other files MkDocs publishes: not these."""
-    return src_uri.endswith(".j2")
+def is_unpublished(src_uri: str) -> bool:
+    """Files of the theme that no page needs: the page templates (the theme
+    folder's other files are published) and the theme's source maps."""
+    return src_uri.endswith((".j2", ".map"))
 
 
 def human_date(day: dt.date) -> str:
@@ -134,3 +143,50 @@ def watched_paths(*paths: str | Path | None) -> list[str]:
     there, so the hook asks for the plan, the schemas and the theme.
     """
     return [os.path.abspath(path) for path in paths if path and Path(path).exists()]
+
+
+# The inline scripts Material's own templates write into every page (the
+# site's base URL, the saved colour scheme, the tab a link points to). The
+# Content-Security-Policy allows these, by hash, and no other inline script.
+THEME_INLINE_SCRIPTS = (
+    "__md_scope=new URL(",
+    'var palette=__md_get("__palette")',
+    "var target=document.getElementById(location.hash.slice(1))",
+)
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def content_security_policy(html: str) -> str:
+    """The policy for one page: scripts from this site only, plus the theme's
+    own inline scripts found in `html` by their hash; no inline event
+    handlers, no other host, no plugins. Styles may be inline (Mermaid draws
+    with them); `file:` keeps the site working when opened from disk, where
+    browsers give every file an origin of its own."""
+    hashes = sorted({
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html) if body.startswith(THEME_INLINE_SCRIPTS)
+    })
+    return "; ".join([
+        "default-src 'self' file:",
+        " ".join(["script-src 'self' file:", *hashes]),
+        "style-src 'self' file: 'unsafe-inline'",
+        "img-src 'self' file: data:",
+        "font-src 'self' file: data:",
+        "connect-src 'self' file:",
+        "worker-src 'self' file: blob:",
+        "frame-src 'self' file: blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'none'",
+    ])
+
+
+def with_content_security_policy(html: str) -> str:
+    """`html` with its Content-Security-Policy as the first element of <head>,
+    before anything the policy governs."""
+    policy = content_security_policy(html)
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    head = html.find("<head>")
+    if head < 0:
+        return html
+    return html[: head + len("<head>")] + "\n    " + tag + html[head + len("<head>"):]
