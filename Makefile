@@ -17,13 +17,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build test setup validate serve bench bench-site clean browser publish
 
+# `crisisplan build` builds into a scratch folder and swaps it in by rename only
+# when the build succeeded; builds of the same folder wait for each other.
 build: setup validate
-	@# Build into a scratch folder and swap it in only when the build succeeded,
-	@# so a failed build never leaves a half-written site behind.
-	@rm -rf $(SITE).partial
-	@$(BIN)/mkdocs build --strict --quiet --site-dir $(SITE).partial || { rm -rf $(SITE).partial; exit 1; }
-	@rm -rf $(SITE) && mv $(SITE).partial $(SITE)
-	@echo "Handbook built into $(SITE)/ (open $(SITE)/index.html, or run make serve)"
+	@$(BIN)/crisisplan build $(PLAN) --site-dir $(SITE)
 
 validate: setup
 	$(BIN)/crisisplan validate $(PLAN)
@@ -70,4 +67,4 @@ browser:
 	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
 
 clean:
-	rm -rf $(SITE) $(SITE).partial .pytest_cache
+	rm -rf $(SITE) .$(SITE).building-* .$(SITE).lock .pytest_cache

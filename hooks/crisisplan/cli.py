@@ -42,6 +42,15 @@ def main(argv: list[str] | None = None) -> int:
                          help="only check that the version may be published, and print it")
     publish.set_defaults(run=run_publish)
 
+    build = commands.add_parser(
+        "build", help="build the handbook into a folder, swapping it in whole only when the build succeeded")
+    build.add_argument("plan_dir", nargs="?", metavar="PLAN_DIR",
+                       help="the plan folder (default: the one mkdocs.yml names, or $CRISISPLAN_PLAN)")
+    build.add_argument("--site-dir", default="site", metavar="DIR", help="where the handbook goes (default: site)")
+    build.add_argument("--config-file", default="mkdocs.yml", metavar="FILE",
+                       help="the MkDocs configuration (default: mkdocs.yml)")
+    build.set_defaults(run=run_build)
+
     bump = commands.add_parser("check-version-bump",
                                help="fail when the plan differs from BASE but its version was not raised")
     bump.add_argument("base", metavar="BASE", help="the git revision to compare with, e.g. origin/main")
@@ -127,6 +136,21 @@ def run_publish(args) -> int:
     from .publish import main_publish
 
     return main_publish(args.plan_dir, args.force, args.check)
+
+
+def run_build(args) -> int:
+    from .build import BuildError, build
+
+    def say(text: str) -> None:
+        print(f"crisisplan build: {text}", file=sys.stderr, flush=True)
+
+    try:
+        build(args.site_dir, args.plan_dir, args.config_file, say)
+    except BuildError as exc:
+        say(str(exc))
+        return 1
+    print(f"Handbook built into {args.site_dir}/ (open {args.site_dir}/index.html)", file=sys.stderr)
+    return 0
 
 
 def run_check_version_bump(args) -> int:
