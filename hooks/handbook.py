@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from crisisplan import check_plan_while, render, site
+from crisisplan import check_plan, render, site
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
@@ -31,10 +31,9 @@ def on_config(config):
     root = _root(config)
     _plan_dir = site.plan_dir(root, config.extra.get("crisisplan", {}).get("plan"))
     try:
-        # The pages are rendered while the plan's shape is still being checked.
-        report, pages = check_plan_while(
-            _plan_dir, lambda plan: site.pages(plan, _plan_dir, root, config.theme.custom_dir))
+        report = check_plan(_plan_dir)
         plan = site.checked_plan(report)
+        pages = site.pages(plan, _plan_dir, root, config.theme.custom_dir)
     except (site.SiteError, render.RenderError) as error:
         raise PluginError(str(error)) from None
     if report.warnings:

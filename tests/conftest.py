@@ -34,16 +34,6 @@ def _pinned_today(monkeypatch):
     monkeypatch.setenv("CRISISPLAN_TODAY", TODAY.isoformat())
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory):
-    """The per-file result cache of this test run, away from the user's own."""
-    folder = tmp_path_factory.mktemp("crisisplan-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CRISISPLAN_CACHE_DIR", str(folder))
-        patch.delenv("CRISISPLAN_NO_CACHE", raising=False)
-        yield folder
-
-
 @pytest.fixture(scope="session")
 def example_plan() -> Path:
     return EXAMPLE_PLAN

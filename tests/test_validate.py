@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crisisplan import check_plan, check_plan_while
-from crisisplan import parallel
-from crisisplan import plan as plan_module
+from crisisplan import check_plan
 from crisisplan.cli import main
 from crisisplan.problems import format_problems
 
@@ -40,22 +38,11 @@ def test_there_are_enough_golden_cases():
     assert len(CASE_FILES) >= 30
 
 
-@pytest.mark.parametrize("in_workers", [False, True], ids=["", "in-workers"])
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_golden_case(case_file, in_workers, tmp_path, monkeypatch, update_goldens):
+def test_golden_case(case_file, tmp_path, monkeypatch, update_goldens):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     make_plan(tmp_path, case)
     monkeypatch.chdir(tmp_path)
-    forks = []
-    if in_workers:  # the same lines when the shape checks run in forked workers
-        if update_goldens:
-            return
-        monkeypatch.setattr(plan_module, "PARALLEL_BYTES", 0)
-        monkeypatch.setenv("CRISISPLAN_JOBS", "2")
-        monkeypatch.setenv("CRISISPLAN_CACHE_DIR", str(tmp_path / "cache"))
-        monkeypatch.setattr(parallel, "_other_threads", lambda: False)  # other tests' threads are harmless here
-        fork = parallel._fork
-        monkeypatch.setattr(parallel, "_fork", lambda *args: forks.append(1) or fork(*args))
     report = check_plan("plan", today=TODAY)
     actual = format_problems(report.problems)
     if update_goldens:
@@ -66,7 +53,6 @@ def test_golden_case(case_file, in_workers, tmp_path, monkeypatch, update_golden
         return
     assert actual == case["expected"]
     assert report.problems, "a bad-plan case must find at least one problem"
-    assert bool(forks) == in_workers
 
 
 def test_base_plan_is_clean():
@@ -167,16 +153,52 @@ def test_what_is_not_an_ordinary_file_is_a_problem_not_a_hang(tmp_path, monkeypa
         "files (not-a-file)\n")
 
 
-def test_work_done_while_checking_gets_the_plan_and_counts_only_for_a_valid_one(tmp_path, full_plan):
-    report, result = check_plan_while(full_plan, lambda plan: plan.version, today=TODAY)
-    assert report.ok and result == report.plan.version
+def test_checking_runs_in_this_process_and_keeps_nothing(tmp_path, monkeypatch):
+    """A plain pipeline: no worker processes, and nothing written or read between runs."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
 
-    def fails(plan):
-        raise RuntimeError("rendering broke")
+    def no_fork():
+        raise AssertionError("checking a plan forked a process")
 
-    with pytest.raises(RuntimeError, match="rendering broke"):
-        check_plan_while(full_plan, fails, today=TODAY)
-    # With an invalid plan, the plan's errors are the news: the work's failure is dropped.
-    case = yaml.safe_load((CASES / "validate" / "unknown-key-did-you-mean.yaml").read_text(encoding="utf-8"))
-    report, result = check_plan_while(make_plan(tmp_path, case), fails, today=TODAY)
-    assert report.errors and result is None
+    monkeypatch.setattr(os, "fork", no_fork)
+    first = check_plan(BASE_PLAN, today=TODAY)
+    assert first.ok
+    roles = make_plan(tmp_path, {}) / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("backup: ben", "backup: bne"), encoding="utf-8")
+    text = format_problems(check_plan(roles.parent, today=TODAY).problems)
+    assert "'bne' is not a person" in text
+    assert list(home.rglob("*")) == []
+
+
+def test_a_file_planted_in_the_old_cache_folder_is_never_read(tmp_path):
+    """Earlier versions read pickled results from ~/.cache/crisisplan, so a file
+    planted there ran code; nothing there is read any more."""
+    home = tmp_path / "home"
+    marker = tmp_path / "ran"
+    planted = home / ".cache" / "crisisplan"
+    planted.mkdir(parents=True)
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    import pickle
+    (planted / "ab").mkdir()
+    (planted / "ab" / ("ab" + "0" * 62)).write_bytes(pickle.dumps(Payload()))
+    (planted / "sound-schemas").write_bytes(pickle.dumps(Payload()))
+    env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"),
+               CRISISPLAN_CACHE_DIR=str(planted))
+    result = subprocess.run([sys.executable, "-m", "crisisplan", "validate", str(BASE_PLAN)],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()
+
+
+def test_the_package_holds_no_pickles():
+    package = Path(check_plan.__code__.co_filename).parent
+    for module in package.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert "pickle" not in source and "marshal" not in source, module.name

@@ -4,6 +4,6 @@ The core never imports MkDocs: `check_plan` loads and validates a plan
 folder and returns the plan with every problem found; the MkDocs hook in
 `hooks/handbook.py` and the command line are thin users of it.
 """
-from .plan import Plan, Report, check_plan, check_plan_while
+from .plan import Plan, Report, check_plan
 
-__all__ = ["Plan", "Report", "check_plan", "check_plan_while"]
+__all__ = ["Plan", "Report", "check_plan"]

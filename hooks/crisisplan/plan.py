@@ -1,5 +1,10 @@
 """A plan folder: find its files, load them, check them, and build the `Plan`.
 
+Checking is a plain pipeline, one stage after the other, in this process:
+find the files -> load each (load.py) -> check each file's shape against its
+schema (Cerberus, validate.py) -> check the files against each other
+(crosscheck.py) -> a Report.  Nothing is kept between runs.
+
     report = check_plan("plan")
     report.problems    # every problem, sorted by file and position
     report.ok          # no errors (warnings allowed)
@@ -7,14 +12,12 @@
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
 
-from . import cache, crosscheck, parallel
+from . import crosscheck
 from .crosscheck import Index, Site
 from .hints import closest
 from .load import LoadedFile, load_file
@@ -30,7 +33,6 @@ DOMAIN_FILES = (
 )
 DOMAIN_FOLDERS = ("playbooks", "trees")
 MAX_FOLDER_FILES = 2000
-T = TypeVar("T")
 
 
 @dataclass
@@ -108,18 +110,8 @@ def today_from_env() -> dt.date:
 
 def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None = None,
                schemas: Schemas | None = None) -> Report:
-    return check_plan_while(plan_dir, None, today, schemas)[0]
-
-
-def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], T] | None,
-                     today: dt.date | None = None, schemas: Schemas | None = None) -> tuple[Report, T | None]:
-    """`check_plan`, doing `work(plan)` meanwhile: (report, what work returned).
-
-    The shape checks, the slowest part, run in worker processes where the
-    machine allows (see parallel.py); `work` gets the plan as loaded while
-    they run.  Its result counts only for a plan without errors: then its
-    exceptions are raised, otherwise they are dropped and the result is None.
-    """
+    """Check a plan folder: find its files, load each, check each file's shape,
+    then check the files against each other; every problem in one Report."""
     root = Path(plan_dir) if plan_dir is not None else default_plan_dir()
     shown = str(plan_dir) if plan_dir is not None else _shown(root)
     today = today or today_from_env()
@@ -127,65 +119,64 @@ def check_plan_while(plan_dir: str | os.PathLike | None, work: Callable[[Plan], 
     problems = list(schemas.problems)
     if not root.is_dir():
         problems.append(Problem(shown, 1, 1, ERROR, "no-plan", f"there is no plan folder at '{shown}'"))
-        return Report(None, problems), None
+        return Report(None, problems)
 
-    files: dict[str, LoadedFile] = {}
-    folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in DOMAIN_FOLDERS}
-    flagged: set[str] = set()  # files already reported as unusable
-    unshaped: list[_Unshaped] = []  # loaded files whose shape is still to be checked
+    found, flagged = [], set()  # flagged: files already reported as unusable
     for rel, problem in _find_files(root, shown):
         if problem:
             problems.append(problem)
             flagged.add(rel)
-            continue
-        folder, _, stem = rel.rpartition("/")
-        stem = stem[: -len(".yaml")]
+        else:
+            found.append(rel)
+    files, folders, unreadable = _load_files(root, shown, found)
+    problems += unreadable
+    problems += _missing_files(files, folders, flagged, shown)
+    for schema_name, loaded in _all(files, folders):
+        loaded.problems += _shape_problems(loaded, schema_name, schemas)
+        problems += loaded.problems
+    index = Index()
+    problems += _cross_checks(files, folders, schemas, index, today)
+    plan = Plan(
+        root=root,
+        domains={name: (f.data if isinstance(f.data, dict) else {}) for name, f in files.items()},
+        playbooks={k: v.data for k, v in sorted(folders["playbooks"].items()) if isinstance(v.data, dict)},
+        trees={k: v.data for k, v in sorted(folders["trees"].items()) if isinstance(v.data, dict)},
+        index=_entries(index),
+        today=today,
+    )
+    return Report(plan, sorted(set(problems), key=_order))
+
+
+def _load_files(root: Path, shown: str, found: list[str]):
+    """Each found file loaded: (domain files by name, folder files by folder and
+    stem, problems of the files that could not be read)."""
+    files: dict[str, LoadedFile] = {}
+    folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in DOMAIN_FOLDERS}
+    problems = []
+    for rel in found:
+        name = os.path.join(shown, rel)
         try:
             raw = (root / rel).read_bytes()
         except OSError as exc:
-            problems.append(Problem(os.path.join(shown, rel), 1, 1, ERROR, "unreadable-file",
+            problems.append(Problem(name, 1, 1, ERROR, "unreadable-file",
                                     f"the file cannot be read ({exc.strerror or exc}): check that it exists "
                                     "and that you may read it"))
             continue
-        loaded = _load(raw, os.path.join(shown, rel), folder or stem, schemas, unshaped)
+        folder, _, stem = rel.rpartition("/")
+        stem = stem[: -len(".yaml")]
         if folder:
-            folders[folder][stem] = loaded
+            folders[folder][stem] = load_file(raw, name)
         else:
-            files[stem] = loaded
-    problems += _missing_files(files, folders, flagged, shown)
-    # The shape checks of the files not in the cache, spread over the cores,
-    # while this process does the cross-file checks and the work.
-    shapes = parallel.Split(_shape, [(item, schemas) for item in unshaped], [item.size for item in unshaped],
-                            share_here=work is None, min_weight=PARALLEL_BYTES, then=_remember)
-    try:
-        index = Index()
-        problems += _cross_checks(files, folders, schemas, index, today)
-        plan = Plan(
-            root=root,
-            domains={name: (f.data if isinstance(f.data, dict) else {}) for name, f in files.items()},
-            playbooks={k: v.data for k, v in sorted(folders["playbooks"].items()) if isinstance(v.data, dict)},
-            trees={k: v.data for k, v in sorted(folders["trees"].items()) if isinstance(v.data, dict)},
-            index=_entries(index),
-            today=today,
-        )
-        result, failure = None, None
-        if work is not None:
-            try:
-                result = work(plan)
-            except Exception as exc:  # raised below only if the plan turns out valid
-                failure = exc
-        for item, shape_problems in zip(unshaped, shapes.results()):
-            item.loaded.problems += shape_problems
-    finally:
-        shapes.close()
-    for _, loaded in _all(files, folders):
-        problems += [dataclasses.replace(p, file=loaded.name) for p in loaded.problems]
-    report = Report(plan, sorted(set(problems), key=_order))
-    if not report.ok:
-        return report, None
-    if failure is not None:
-        raise failure
-    return report, result
+            files[stem] = load_file(raw, name)
+    return files, folders, problems
+
+
+def _shape_problems(loaded: LoadedFile, schema_name: str, schemas: Schemas) -> list[Problem]:
+    """What Cerberus finds wrong with one loaded file's shape."""
+    unit = schemas.unit(schema_name)
+    if unit is None or not isinstance(loaded.data, dict):
+        return []
+    return validate_unit(unit, loaded.data, loaded)
 
 
 def _missing_files(files: dict, folders: dict, flagged: set, shown: str) -> list[Problem]:
@@ -244,48 +235,6 @@ def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, to
     readable_files = {k: v for k, v in files.items() if isinstance(v.data, dict)}
     problems += crosscheck.date_problems(readable_files, readable_playbooks, today)
     return problems
-
-
-# Below this much YAML to check, forking workers costs more than it saves.
-PARALLEL_BYTES = 24 * 1024
-
-
-@dataclass
-class _Unshaped:
-    loaded: LoadedFile
-    schema_name: str
-    cache_key: str
-    size: int
-
-
-def _load(raw: bytes, name: str, schema_name: str, schemas: Schemas, unshaped: list) -> LoadedFile:
-    """One file, loaded, with its problems; its shape check is added to `unshaped` unless cached.
-
-    Loading and the shape check depend only on the bytes and the schema, so
-    their result is cached (see cache.py) with the file name left out.
-    """
-    cache_key = cache.key(schemas.fingerprint, schema_name.encode(), raw)
-    loaded = cache.get(cache_key)
-    if loaded is None:
-        loaded = load_file(raw, "")
-        if isinstance(loaded.data, dict) and schema_name in schemas.by_name:
-            unshaped.append(_Unshaped(loaded, schema_name, cache_key, len(raw)))
-        else:
-            cache.put(cache_key, loaded)
-    loaded.name = name
-    return loaded
-
-
-def _shape(job: tuple[_Unshaped, Schemas]) -> list[Problem]:
-    """The shape problems of one loaded file (in a worker process, perhaps)."""
-    item, schemas = job
-    return validate_unit(schemas.unit(item.schema_name), item.loaded.data, item.loaded)
-
-
-def _remember(job: tuple[_Unshaped, Schemas], problems: list[Problem]) -> None:
-    """Keep a file's load and shape problems in the cache."""
-    item, _ = job
-    cache.put(item.cache_key, dataclasses.replace(item.loaded, name="", problems=item.loaded.problems + problems))
 
 
 def _order(p: Problem):

@@ -13,7 +13,6 @@ A schema is plain Cerberus written as YAML.  Two things are added:
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,7 +21,6 @@ from pathlib import Path
 import cerberus
 from cerberus.schema import UnvalidatedSchema
 
-from . import cache
 from .hints import closest
 from .load import LoadedFile, load_file
 from .problems import Problem
@@ -60,15 +58,11 @@ class Unit:
 class Schemas:
     by_name: dict[str, dict]  # expanded schemas, by the name of what they govern
     problems: list[Problem]
-    fingerprint: bytes = b""  # changes when any schema file changes
     sound: set[str] = field(default_factory=set)  # schemas known to be valid Cerberus
     _units: dict[str, Unit] = field(default_factory=dict)
 
     def unit(self, name: str) -> Unit | None:
-        """The Cerberus units of a schema, built on first use.
-
-        Building them costs more than checking a small plan, and a plan whose
-        files all come from the result cache needs none of them."""
+        """The Cerberus units of a schema, built on first use (and kept with the schemas)."""
         if name not in self._units and name in self.by_name:
             self._units[name] = compile_unit(self.by_name[name], checked=name in self.sound)
         return self._units.get(name)
@@ -79,25 +73,21 @@ def load_schemas(directory: Path | None = None) -> Schemas:
     directory = Path(directory or schema_dir())
     problems: list[Problem] = []
     raw: dict[str, LoadedFile] = {}
-    digest = hashlib.sha256()
     for path in sorted(directory.glob("*.yaml")):
         content = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + content + b"\0")
         loaded = load_file(content, f"schema/{path.name}")
         problems += loaded.problems
         if isinstance(loaded.data, dict):
             raw[path.stem] = loaded
     common = raw.pop(COMMON).data if COMMON in raw else {}
-    schemas = Schemas({}, problems, digest.digest())
+    schemas = Schemas({}, problems)
     # Cerberus checks a schema when a validator is built from it, slowly.  A
-    # schema of plain rules is checked by `schema_fault` instead; these
-    # exact schema files were found sound before when the cache says so.
-    known_sound = cache.get(cache.key(b"sound-schemas", schemas.fingerprint)) is True
+    # schema of plain rules is checked by `schema_fault` instead.
     for name, loaded in raw.items():
         fault = None
         try:
             schemas.by_name[name] = expand(loaded.data, common)
-            fault = None if known_sound else schema_fault(schemas.by_name[name])
+            fault = schema_fault(schemas.by_name[name])
             if fault is None:
                 schemas.sound.add(name)
         except NotPlain:
@@ -111,8 +101,6 @@ def load_schemas(directory: Path | None = None) -> Schemas:
             path, words = fault
             schemas.by_name.pop(name, None)
             problems.append(loaded.problem(path, "bad-schema", f"the schema cannot be used: {words}", on_key=True))
-    if not problems and not known_sound:
-        cache.put(cache.key(b"sound-schemas", schemas.fingerprint), True)
     return schemas
 
 
