@@ -53,9 +53,6 @@ $(STAMP): pyproject.toml $(wildcard package.json package-lock.json)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[site,test]'
 	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
-	@# Compile the page templates now, as pip compiles Python modules, so that
-	@# the first build does not spend its time on it (edited ones are recompiled).
-	$(BIN)/crisisplan compile-templates
 	touch $(STAMP)
 
 # Debian's chromium drives the browser tests (Playwright only uses it via

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import posixpath
 import re
 import shutil
@@ -23,7 +24,6 @@ import yaml
 
 from crisisplan import check_plan
 from crisisplan import render
-from crisisplan.cli import main
 from crisisplan.render import RenderError, nav, render_pages, vcard
 
 from conftest import CASES, FULL_PLAN, ROOT, TODAY
@@ -489,45 +489,31 @@ def test_large_plan_renders(tmp_path, monkeypatch):
     assert len(pages) == len(render.SINGLE_PAGES) + len(plan.playbooks) + len(plan.trees) + 1  # + the vCard
 
 
-# --- templates compiled at setup -------------------------------------------------------------
+# --- compiled templates, in memory only -----------------------------------------------------
 
-def compiled(folder: Path) -> set[str]:
-    return {p.name for p in (folder / "jinja").glob("*")} if (folder / "jinja").is_dir() else set()
-
-
-def test_setup_compiles_the_templates_and_builds_use_them(tmp_path, monkeypatch, capsys):
-    setup_dir, user_cache = tmp_path / "setup", tmp_path / "cache"
-    monkeypatch.setenv("CRISISPLAN_SETUP_DIR", str(setup_dir))
-    monkeypatch.setenv("CRISISPLAN_CACHE_DIR", str(user_cache))
-    render.environment.cache_clear()
-    assert main(["compile-templates", str(TEMPLATES)]) == 0
-    names = sorted(p.name for p in TEMPLATES.glob("*.md.j2"))
-    assert len(compiled(setup_dir)) == len(names)
-    assert f"Compiled {len(names)} page templates" in capsys.readouterr().err
-    assert render_pages(small_plan(), TEMPLATES, CHANGES) == small_pages()
-    assert compiled(user_cache) == set(), "a build compiled a template that setup had compiled"
-
-
-def test_an_edited_template_is_compiled_again(tmp_path, monkeypatch):
-    templates, setup_dir, user_cache = tmp_path / "pages", tmp_path / "setup", tmp_path / "cache"
+def test_a_rebuild_reuses_the_compiled_templates_and_recompiles_an_edited_one(tmp_path, monkeypatch):
+    """As under `mkdocs serve`: one process renders again and again; nothing compiled goes to disk."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    templates = tmp_path / "pages"
     shutil.copytree(TEMPLATES, templates)
-    monkeypatch.setenv("CRISISPLAN_SETUP_DIR", str(setup_dir))
-    monkeypatch.setenv("CRISISPLAN_CACHE_DIR", str(user_cache))
-    render.compile_templates(templates, setup_dir)
+    first = render_pages(small_plan(), templates)
+    env = render.environment(render._folders(templates))
+    compiled = []
+    compile_ = env.compile
+    monkeypatch.setattr(env, "compile", lambda *args, **kwargs: compiled.append(args) or compile_(*args, **kwargs))
+    assert render_pages(small_plan(), templates) == first
+    assert compiled == [], "a rebuild compiled a template again"
+
     metrics = templates / "metrics.md.j2"
-    edited = metrics.read_text(encoding="utf-8").replace("# Metrics", "# Edited: Metrics", 1)
-    metrics.write_text(edited, encoding="utf-8")
-    render.environment.cache_clear()
+    metrics.write_text(metrics.read_text(encoding="utf-8").replace("# Metrics", "# Edited: Metrics", 1),
+                       encoding="utf-8")
+    later = metrics.stat().st_mtime + 10  # an edit within the same second must count too
+    os.utime(metrics, (later, later))
     pages = render_pages(small_plan(), templates)
     assert pages["metrics.md"].startswith("# Edited: Metrics")
-    assert len(compiled(user_cache)) == 1
-
-
-def test_a_template_that_does_not_compile_is_named(tmp_path, monkeypatch, capsys):
-    templates = tmp_path / "pages"
-    templates.mkdir()
-    (templates / "metrics.md.j2").write_text("# Metrics\n\n{% for x in %}\n", encoding="utf-8")
-    monkeypatch.setenv("CRISISPLAN_SETUP_DIR", str(tmp_path / "setup"))
-    assert main(["compile-templates", str(templates)]) == 1
-    err = capsys.readouterr().err
-    assert f"{templates / 'metrics.md.j2'}:3: " in err and "Traceback" not in err
+    assert len(compiled) == 1
+    assert sorted(p.name for p in templates.iterdir()) == sorted(p.name for p in TEMPLATES.iterdir())
+    assert list(home.rglob("*")) == []

@@ -5,7 +5,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-from pathlib import Path
 
 from .plan import check_plan
 from .problems import ERROR, Problem, format_problems, summary
@@ -56,12 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     bump.add_argument("base", metavar="BASE", help="the git revision to compare with, e.g. origin/main")
     bump.add_argument("plan_dir", nargs="?", default="plan", metavar="PLAN_DIR", help="the plan folder (default: ./plan)")
     bump.set_defaults(run=run_check_version_bump)
-
-    templates = commands.add_parser(
-        "compile-templates", help="compile the handbook's page templates ahead of the first build (setup does this)")
-    templates.add_argument("folders", nargs="*", metavar="FOLDER",
-                           help="template folders, first match wins (default: theme/pages of this checkout)")
-    templates.set_defaults(run=run_compile_templates)
 
     editor = commands.add_parser(
         "schema", help="write the schemas as JSON Schema, for completion and hover help in editors such as VS Code")
@@ -169,27 +162,6 @@ def run_check_version_bump(args) -> int:
             print(problem)
         return 1
     print(f"The plan's version is fine compared with {args.base}.")
-    return 0
-
-
-def run_compile_templates(args) -> int:
-    from . import cache
-    from .render import RenderError, compile_templates, default_templates_dir
-
-    into = cache.setup_dir()
-    if into is None:
-        print("crisisplan: nothing compiled, as CRISISPLAN_NO_CACHE is set", file=sys.stderr)
-        return 0
-    try:
-        names = compile_templates([Path(f) for f in args.folders] or default_templates_dir(), into)
-    except OSError as exc:  # a read-only environment only costs the first build some time
-        print(f"crisisplan: templates not compiled ({exc.strerror or exc}); builds will compile them",
-              file=sys.stderr)
-        return 0
-    except RenderError as exc:
-        print(f"crisisplan: {exc}", file=sys.stderr)
-        return 1
-    print(f"Compiled {len(names)} page templates into {into / 'jinja'}", file=sys.stderr)
     return 0
 
 

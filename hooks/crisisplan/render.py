@@ -31,7 +31,6 @@ from types import TracebackType
 
 import jinja2
 
-from . import cache
 from . import platforms
 from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
@@ -215,24 +214,15 @@ def _nav_paths(item: dict) -> set:
     return set(value) if isinstance(value, list) else {value}
 
 
-def default_templates_dir() -> Path:
-    """`theme/pages` of this checkout."""
-    return Path(__file__).resolve().parent.parent.parent / "theme" / "pages"
-
-
 @lru_cache(maxsize=8)
 def environment(folders: tuple[str, ...]) -> jinja2.Environment:
-    """One compiled Jinja environment per search path (templates reload when edited).
+    """One Jinja environment per search path, kept for the life of the process.
 
-    Compiled templates are kept between builds (keyed by each template's
-    source), so a build does not spend its time compiling Jinja."""
-    return _new_environment(folders, _bytecode_cache())
-
-
-def _new_environment(folders: tuple[str, ...], bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
+    It keeps each template compiled in memory and compiles it again when its
+    file changes, so `mkdocs serve` rebuilds reuse what the first build
+    compiled.  Nothing compiled is written to disk."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(list(folders)),
-        bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown: plan text goes through `md` explicitly
         trim_blocks=True,
@@ -248,56 +238,8 @@ def _new_environment(folders: tuple[str, ...], bytecode_cache: jinja2.BytecodeCa
     return env
 
 
-class TemplateCache(jinja2.BytecodeCache):
-    """Compiled templates, looked up in several folders; new ones go into the first.
-
-    Each entry holds the checksum of its template's source, so an edited
-    template is compiled again rather than taken from here.
-    """
-
-    def __init__(self, folders: list[Path]):
-        self.caches = [jinja2.FileSystemBytecodeCache(str(folder)) for folder in folders]
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        for folder in self.caches:
-            folder.load_bytecode(bucket)
-            if bucket.code is not None:
-                return
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.caches[0].dump_bytecode(bucket)
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """The user's cache of compiled templates, backed by those compiled at setup."""
-    folders = [folder / "jinja" for folder in (cache.cache_dir(), cache.setup_dir()) if folder is not None]
-    usable = []
-    for folder in folders:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            usable.append(folder)
-        except OSError:
-            continue
-    return TemplateCache(usable) if usable else None
-
-
-def compile_templates(templates_dir: Path | str | list, into: Path) -> list[str]:
-    """Compile every page template ahead of the first build (`make setup` does this,
-    as pip compiles Python modules when it installs them); the names compiled."""
-    target = into / "jinja"
-    target.mkdir(parents=True, exist_ok=True)
-    env = _new_environment(_folders(templates_dir), TemplateCache([target]))
-    names = [name for name in env.list_templates() if name.endswith(TEMPLATE_SUFFIX)]
-    for name in names:
-        try:
-            env.get_template(name)
-        except jinja2.TemplateError as exc:
-            raise RenderError(_describe(exc, name)) from None
-    return names
-
-
 def _folders(templates_dir) -> tuple[str, ...]:
-    """Absolute folders: a compiled template is known by its file's full path."""
+    """The template folders as absolute paths, the key of their environment."""
     items = templates_dir if isinstance(templates_dir, (list, tuple)) else [templates_dir]
     return tuple(str(Path(item).resolve()) for item in items)
 
