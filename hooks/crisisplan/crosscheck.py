@@ -7,6 +7,7 @@ decision trees that end, statements that fit their platform, dates.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -309,14 +310,13 @@ def freshness_problems(loaded: LoadedFile, today: dt.date) -> list[Problem]:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it is shorter);
+    the last date there is for one past the calendar's end."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return dt.date.max if year > dt.MAXYEAR else dt.date.min
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def entries(items) -> Iterator[dict]:

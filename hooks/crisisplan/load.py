@@ -69,6 +69,9 @@ class LoadedFile:
 
 
 _UNREADABLE = object()
+# The years a plan's date can sensibly lie in; outside them it is a typo
+# (9999-12-31 for "never", 0202 for 2026), and date arithmetic would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 _TYPED_FIRST = frozenset("yYnNtTfFoO~=<0123456789-+.")
 
 
@@ -345,7 +348,18 @@ class _Builder:
                 self._problem(event.start_mark, "invalid-value", f"'{event.value}' cannot be read")
             return _UNREADABLE
         if isinstance(value, _dt.datetime):
-            value = value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
+            if (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0) or value.tzinfo:
+                day = value.date().isoformat()
+                self._problem(event.start_mark, "date-with-time",
+                              f"'{event.value}' has a time of day, but the plan's dates are days: write {day} "
+                              "(or put the value in quotes if it is text, not a date)")
+                return _UNREADABLE
+            value = value.date()
+        if isinstance(value, _dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self._problem(event.start_mark, "date-out-of-range",
+                          f"'{event.value}' is not a date this plan can mean: check the year "
+                          f"(the plan's dates lie between {FIRST_YEAR} and {LAST_YEAR})")
+            return _UNREADABLE
         return value
 
 
