@@ -1,12 +1,14 @@
 """Freshness: a section whose review is overdue is a warning, and `validate --strict` fails on it."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
 
 from crisisplan import check_plan
 from crisisplan.cli import main
+from crisisplan.crosscheck import add_months
 
 from conftest import FULL_PLAN
 
@@ -46,3 +48,14 @@ def test_plain_validation_passes_with_an_overdue_section(stale_plan, capsys):
     assert main(["validate", str(stale_plan)]) == 0
     out = capsys.readouterr().out
     assert out.count("[warning]") == 1 and "(section-review-overdue)" in out
+
+
+@pytest.mark.parametrize("day, months, expected", [
+    (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),   # the month's last day where it is shorter
+    (dt.date(2028, 1, 31), 1, dt.date(2028, 2, 29)),
+    (dt.date(2026, 11, 30), 3, dt.date(2027, 2, 28)),
+    (dt.date(2026, 6, 15), 36, dt.date(2029, 6, 15)),
+    (dt.date(9999, 12, 31), 1, dt.date.max),           # past the calendar's end: no crash
+])
+def test_adding_months(day, months, expected):
+    assert add_months(day, months) == expected
