@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from crisisplan import check_plan
 from crisisplan.cli import main
 from crisisplan.problems import format_problems
 
-from conftest import CASES, TODAY
+from conftest import CASES, FULL_PLAN, TODAY
 
 BASE_PLAN = CASES / "validate" / "base-plan"
 CASE_FILES = sorted((CASES / "validate").glob("*.yaml"))
@@ -110,7 +111,26 @@ def test_missing_plan_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(["validate", "nowhere"], capsys)
     assert code == 1
-    assert out == "nowhere:1:1: [error] there is no plan folder at 'nowhere' (no-plan)\n"
+    assert out == ("nowhere:1:1: [error] there is no plan folder at 'nowhere': name the plan folder "
+                   "(crisisplan validate PATH), or start a plan repository with crisisplan new DIR (no-plan)\n")
+
+
+def test_validate_checks_plan_here_and_never_the_bundled_example(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["validate"], capsys)
+    assert code == 1
+    assert out.startswith("plan:1:1: [error] there is no plan folder at 'plan'")
+    assert err == "Checked plan/: 1 error and 0 warnings.\n"
+    shutil.copytree(FULL_PLAN, tmp_path / "plan")
+    code, out, err = run_cli(["validate"], capsys)
+    assert (code, err) == (0, "Checked plan/: The plan is valid.\n")
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert re.fullmatch(r"crisisplan \d+\.\d+\.\d+\n", capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("content", [

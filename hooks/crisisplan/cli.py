@@ -12,11 +12,12 @@ from .problems import ERROR, Problem, format_problems, summary
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="crisisplan", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"crisisplan {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check a plan folder and report every problem")
     validate.add_argument("plan_dir", nargs="?", metavar="PLAN_DIR",
-                          help="the plan folder (default: ./plan, else the bundled example plan)")
+                          help="the plan folder (default: ./plan)")
     validate.add_argument("--format", choices=("text", "github"), default=None,
                           help="output format (default: github inside GitHub Actions, else text)")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -87,11 +88,22 @@ def _in_github_actions() -> bool:
 
 def run_validate(args) -> int:
     fmt = args.format or ("github" if _in_github_actions() else "text")
-    report = check_plan(args.plan_dir, today=args.today)
+    plan_dir = args.plan_dir or "plan"
+    report = check_plan(plan_dir, today=args.today)
     sys.stdout.write(format_problems(report.problems, fmt))
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
-    print(summary(report.problems), file=sys.stderr)
+    print(f"Checked {os.path.join(plan_dir, '')}: {summary(report.problems)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def package_version() -> str:
+    """The installed crisisplan's version (semantic versioning; see CHANGELOG.md)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("crisisplan")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def run_diff(args) -> int:

@@ -97,9 +97,9 @@ def example_plan_dir() -> Path:
 
 
 def default_plan_dir() -> Path:
-    """`plan/` in the current folder, else the bundled example plan."""
-    local = Path("plan")
-    return local if local.is_dir() else example_plan_dir()
+    """`plan/` in the current folder (never the bundled example: checking that
+    instead of a missing plan would report a plan valid that does not exist)."""
+    return Path("plan")
 
 
 def today_from_env() -> dt.date:
@@ -118,7 +118,8 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
     schemas = schemas or load_schemas()
     problems = list(schemas.problems)
     if not root.is_dir():
-        problems.append(Problem(shown, 1, 1, ERROR, "no-plan", f"there is no plan folder at '{shown}'"))
+        problems.append(Problem(shown, 1, 1, ERROR, "no-plan", f"there is no plan folder at '{shown}': name the plan folder "
+                                "(crisisplan validate PATH), or start a plan repository with crisisplan new DIR"))
         return Report(None, problems)
 
     found, flagged = [], set()  # flagged: files already reported as unusable
