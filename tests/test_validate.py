@@ -222,3 +222,19 @@ def test_the_package_holds_no_pickles():
     for module in package.glob("*.py"):
         source = module.read_text(encoding="utf-8")
         assert "pickle" not in source and "marshal" not in source, module.name
+
+
+def test_nothing_is_kept_between_runs_that_could_run_code(tmp_path):
+    """No result cache: a validation writes nothing outside the plan, so nothing
+    planted in a cache (or restored from another CI run) is ever read back."""
+    home = tmp_path / "home"
+    home.mkdir()
+    plan = shutil.copytree(FULL_PLAN, tmp_path / "plan")
+    before = sorted(p for p in tmp_path.rglob("*"))
+    env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
+    result = subprocess.run([sys.executable, "-m", "crisisplan", "validate", str(plan)],
+                            capture_output=True, cwd=tmp_path, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p for p in tmp_path.rglob("*")) == before
+    sources = (Path(__file__).parent.parent / "hooks" / "crisisplan").rglob("*.py")
+    assert [p.name for p in sources if re.search(r"\b(pickle|marshal|shelve|bytecode_cache)\b", p.read_text())] == []
