@@ -58,8 +58,8 @@ def plan_data(path: Path):
 
 
 def test_one_valid_draft_07_schema_per_plan_file_and_folder(schemas):
-    assert list(schemas) == ["about", "contacts", "roles", "escalation", "employee-policy", "community-guidelines",
-                             "channels", "monitoring", "metrics", "post-crisis-review", "drills", "playbooks", "trees"]
+    assert list(schemas) == ["escalation", "contacts", "roles", "channels", "community-guidelines", "employee-policy",
+                             "monitoring", "metrics", "post-crisis-review", "drills", "about", "playbooks", "trees"]
     for name, schema in schemas.items():
         assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
         jsonschema.Draft7Validator.check_schema(schema)

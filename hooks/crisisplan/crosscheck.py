@@ -18,18 +18,12 @@ from . import platforms
 from .hints import closest
 from .load import LoadedFile
 from .problems import ERROR, WARNING, Problem
+from .schema import load_schemas
 from .trees import tree_issues
 
-# Where the ids of each kind are defined, in words, for messages.
-KIND_HOME = {
-    "contact": "a person in contacts.yaml",
-    "role": "a role in roles.yaml",
-    "severity": "a severity level in escalation.yaml",
-    "playbook": "a playbook in playbooks/",
-    "tree": "a decision tree in trees/",
-    "channel": "a channel in channels.yaml",
-    "action": "a moderation action in community-guidelines.yaml",
-}
+# Where the ids of each kind are defined, in words, for messages (from the
+# packaged section registry; a checked plan passes its own registry's nouns).
+KIND_HOME = load_schemas().sections.nouns
 
 # Post length limits by platform, from the one platforms table.
 PLATFORM_LIMITS = platforms.LIMITS
@@ -111,17 +105,20 @@ def defined_kinds(schema) -> set[str]:
     return kinds
 
 
-def reference_problems(index: Index, unknowable: set[str] = frozenset()) -> list[Problem]:
-    """Dangling references; kinds in `unknowable` are skipped (their file could not be read)."""
+def reference_problems(index: Index, unknowable: set[str] = frozenset(),
+                       nouns: dict[str, str] | None = None) -> list[Problem]:
+    """Dangling references; kinds in `unknowable` are skipped (their file could not be read).
+    `nouns` name each kind in words (default: the packaged sections')."""
+    nouns = KIND_HOME if nouns is None else nouns
     problems = []
     for kind, value, site in index.refs:
         known = index.ids.get(kind, {})
         if value in known or kind in unknowable:
             continue
         close = closest(value, known)
-        fix = f": did you mean '{close}'?" if close else f": add it to {KIND_HOME.get(kind, kind).split(' in ')[-1]} or fix the id"
+        fix = f": did you mean '{close}'?" if close else f": add it to {nouns.get(kind, kind).split(' in ')[-1]} or fix the id"
         problems.append(site.problem("unknown-reference",
-                                     f"'{value}' is not {KIND_HOME.get(kind, 'a known ' + kind)}{fix}"))
+                                     f"'{value}' is not {nouns.get(kind, 'a known ' + kind)}{fix}"))
     return problems
 
 

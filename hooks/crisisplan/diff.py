@@ -22,27 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import platforms
-from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
+from .plan import Plan
 from .schema import Schemas, load_schemas
+from .sections import Section
 
 ADDED, REMOVED, CHANGED, REWORDED, MOVED = "added", "removed", "changed", "reworded", "moved"
 
-SECTION_TITLES = {
-    "about": "About this plan",
-    "contacts": "Contacts",
-    "roles": "Roles",
-    "escalation": "Escalation",
-    "employee-policy": "Employee social media policy",
-    "community-guidelines": "Community guidelines",
-    "channels": "Channels",
-    "monitoring": "Monitoring",
-    "metrics": "Metrics",
-    "post-crisis-review": "Post-crisis review",
-    "drills": "Drills",
-    "playbooks": "Playbooks",
-    "trees": "Decision trees",
-}
-FOLDER_NOUNS = {"playbooks": "Playbook", "trees": "Decision tree"}
+# The sections' titles and what one file of a folder section is called come
+# from the section registry (schema/sections.yaml) of the plans compared.
 
 # Field names in words.  "parent.field" overrides "field" where the parent
 # changes the meaning; an empty label leaves the field out of the wording
@@ -164,11 +151,20 @@ MISSING = _Missing()
 def diff_plans(old: Plan, new: Plan, schemas: Schemas | None = None) -> PlanDiff:
     schemas = schemas or load_schemas()
     differ = _Differ(old, new, schemas)
-    for name in DOMAIN_FILES:
-        differ.section(SECTION_TITLES[name], name, old.domains.get(name, MISSING), new.domains.get(name, MISSING))
-    for folder in DOMAIN_FOLDERS:
-        differ.folder(folder, getattr(old, folder), getattr(new, folder))
+    for section in _sections(old, new):
+        if section.folder:
+            differ.folder(section, old.folder(section.name), new.folder(section.name))
+        else:
+            differ.section(section.title, section.name, old.domains.get(section.name, MISSING),
+                           new.domains.get(section.name, MISSING))
     return PlanDiff(old.version, new.version, differ.changes)
+
+
+def _sections(old: Plan, new: Plan) -> list[Section]:
+    """The sections of the new plan's registry, in its order, then any only the old plan had."""
+    sections = list(new.registry.sections)
+    known = {s.name for s in sections}
+    return sections + [s for s in old.registry.sections if s.name not in known]
 
 
 class _Differ:
@@ -193,8 +189,8 @@ class _Differ:
             return
         self.fields(self.schemas.by_name.get(domain, {}), old, new, [], ())
 
-    def folder(self, folder: str, old: dict, new: dict) -> None:
-        noun = FOLDER_NOUNS[folder]
+    def folder(self, section: Section, old: dict, new: dict) -> None:
+        folder, noun = section.name, section.entry or section.title
         for entry_id in _union(old, new):
             before, after = old.get(entry_id, MISSING), new.get(entry_id, MISSING)
             title = _title(after if after is not MISSING else before, entry_id)
@@ -205,7 +201,7 @@ class _Differ:
                 self.unreadable(f"{folder}/{entry_id}.yaml", unreadable[0])
                 continue
             if before is MISSING or after is MISSING:
-                self.current_section, self.domain = SECTION_TITLES[folder], folder
+                self.current_section, self.domain = section.title, folder
                 kind = ADDED if before is MISSING else REMOVED
                 self.emit(kind, [f"{noun.lower()} “{title}”"], kind)
                 continue

@@ -22,16 +22,16 @@ from .crosscheck import Index, Site
 from .hints import closest
 from .load import LoadedFile, load_file
 from .problems import ERROR, WARNING, Problem
-from .schema import Schemas, bundled_dir, load_schemas
+from .schema import Schemas, bundled_dir, load_schemas, schema_dir
+from .sections import Registry
 from .validate import validate_unit
 
-# One file per plan domain, named like its schema; a folder for the domains
-# that hold one file per entry (the schema is named like the folder).
-DOMAIN_FILES = (
-    "about", "contacts", "roles", "escalation", "employee-policy", "community-guidelines",
-    "channels", "monitoring", "metrics", "post-crisis-review", "drills",
-)
-DOMAIN_FOLDERS = ("playbooks", "trees")
+# The packaged plan's sections (schema/sections.yaml): one file per section,
+# named like its schema; a folder for the sections that hold one file per
+# entry (the schema is named like the folder). A plan repository's own
+# schema/ folder may add sections: a checked plan carries its `registry`.
+DOMAIN_FILES = load_schemas().sections.files
+DOMAIN_FOLDERS = load_schemas().sections.folders
 MAX_FOLDER_FILES = 2000
 
 
@@ -43,9 +43,14 @@ class Plan:
     trees: dict[str, dict]
     index: dict[str, dict[str, dict]] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
+    registry: Registry = field(default_factory=lambda: load_schemas().sections)
 
     def __getitem__(self, domain: str) -> dict:
         return self.domains.get(domain) or {}
+
+    def folder(self, name: str) -> dict[str, dict]:
+        """The entries of a folder section, by id."""
+        return {"playbooks": self.playbooks, "trees": self.trees}.get(name) or self.domains.get(name) or {}
 
     def lookup(self, kind: str, entry_id: str) -> dict | None:
         return self.index.get(kind, {}).get(entry_id)
@@ -56,10 +61,10 @@ class Plan:
 
     def sections(self):
         """(file, data) of every section, in a stable order, for freshness."""
-        for name in DOMAIN_FILES:
+        for name in self.registry.files:
             yield f"{name}.yaml", self[name]
-        for folder in DOMAIN_FOLDERS:
-            for entry_id, data in getattr(self, folder).items():
+        for folder in self.registry.folders:
+            for entry_id, data in self.folder(folder).items():
                 yield f"{folder}/{entry_id}.yaml", data
 
     def review_states(self) -> list[dict]:
@@ -102,6 +107,16 @@ def default_plan_dir() -> Path:
     return Path("plan")
 
 
+def local_schema_dir(plan_dir: Path) -> Path | None:
+    """A plan repository's own schema/ folder, beside its plan folder: its
+    schemas and sections add to the packaged ones (None when there is none,
+    or when it is the packaged folder itself)."""
+    candidate = Path(plan_dir).resolve().parent / "schema"
+    if not candidate.is_dir() or candidate == schema_dir().resolve():
+        return None
+    return candidate
+
+
 def today_from_env() -> dt.date:
     """CRISISPLAN_TODAY=YYYY-MM-DD pins "today" (for reproducible checks)."""
     value = os.environ.get("CRISISPLAN_TODAY")
@@ -115,7 +130,8 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
     root = Path(plan_dir) if plan_dir is not None else default_plan_dir()
     shown = str(plan_dir) if plan_dir is not None else _shown(root)
     today = today or today_from_env()
-    schemas = schemas or load_schemas()
+    schemas = schemas or load_schemas(extra=local_schema_dir(root))
+    registry = schemas.sections
     problems = list(schemas.problems)
     if not root.is_dir():
         problems.append(Problem(shown, 1, 1, ERROR, "no-plan", f"there is no plan folder at '{shown}': name the plan folder "
@@ -123,36 +139,41 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
         return Report(None, problems)
 
     found, flagged = [], set()  # flagged: files already reported as unusable
-    for rel, problem in _find_files(root, shown):
+    for rel, problem in _find_files(root, shown, registry):
         if problem:
             problems.append(problem)
             flagged.add(rel)
         else:
             found.append(rel)
-    files, folders, unreadable = _load_files(root, shown, found)
+    files, folders, unreadable = _load_files(root, shown, found, registry)
     problems += unreadable
-    problems += _missing_files(files, folders, flagged, shown)
+    problems += _missing_files(files, folders, flagged, shown, registry)
     for schema_name, loaded in _all(files, folders):
         loaded.problems += _shape_problems(loaded, schema_name, schemas)
         problems += loaded.problems
     index = Index()
     problems += _cross_checks(files, folders, schemas, index, today)
+    domains = {name: (f.data if isinstance(f.data, dict) else {}) for name, f in files.items()}
+    for folder in registry.folders:
+        if folder not in ("playbooks", "trees"):
+            domains[folder] = {k: v.data for k, v in sorted(folders[folder].items()) if isinstance(v.data, dict)}
     plan = Plan(
         root=root,
-        domains={name: (f.data if isinstance(f.data, dict) else {}) for name, f in files.items()},
-        playbooks={k: v.data for k, v in sorted(folders["playbooks"].items()) if isinstance(v.data, dict)},
-        trees={k: v.data for k, v in sorted(folders["trees"].items()) if isinstance(v.data, dict)},
+        domains=domains,
+        playbooks={k: v.data for k, v in sorted(folders.get("playbooks", {}).items()) if isinstance(v.data, dict)},
+        trees={k: v.data for k, v in sorted(folders.get("trees", {}).items()) if isinstance(v.data, dict)},
         index=_entries(index),
         today=today,
+        registry=registry,
     )
     return Report(plan, sorted(set(problems), key=_order))
 
 
-def _load_files(root: Path, shown: str, found: list[str]):
+def _load_files(root: Path, shown: str, found: list[str], registry: Registry):
     """Each found file loaded: (domain files by name, folder files by folder and
     stem, problems of the files that could not be read)."""
     files: dict[str, LoadedFile] = {}
-    folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in DOMAIN_FOLDERS}
+    folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in registry.folders}
     problems = []
     for rel in found:
         name = os.path.join(shown, rel)
@@ -180,14 +201,14 @@ def _shape_problems(loaded: LoadedFile, schema_name: str, schemas: Schemas) -> l
     return validate_unit(unit, loaded.data, loaded)
 
 
-def _missing_files(files: dict, folders: dict, flagged: set, shown: str) -> list[Problem]:
+def _missing_files(files: dict, folders: dict, flagged: set, shown: str, registry: Registry) -> list[Problem]:
     problems = []
-    for name in DOMAIN_FILES:
+    for name in registry.files:
         if name not in files and f"{name}.yaml" not in flagged:
             problems.append(Problem(os.path.join(shown, f"{name}.yaml"), 1, 1, ERROR, "missing-file",
                                     f"the plan has no {name}.yaml: every plan needs one "
                                     f"(copy it from the example plan and adapt it)"))
-    for folder in DOMAIN_FOLDERS:
+    for folder in registry.folders:
         if not folders[folder]:
             problems.append(Problem(os.path.join(shown, folder), 1, 1, ERROR, "missing-file",
                                     f"the folder {folder}/ holds no .yaml file: a plan needs at least one"))
@@ -202,16 +223,17 @@ def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, to
         crosscheck.walk(schemas.by_name[schema_name], loaded.data, Site(loaded, ()), index)
 
     # References into a file that could not be read would only repeat its problem.
+    registry = schemas.sections
     unknowable = set()
-    for name in DOMAIN_FILES:
+    for name in registry.files:
         if name not in files or not isinstance(files[name].data, dict):
             unknowable |= crosscheck.defined_kinds(schemas.by_name.get(name, {}))
-    for folder in DOMAIN_FOLDERS:
+    for folder in registry.folders:
         for kind in crosscheck.defined_kinds(schemas.by_name.get(folder, {})):
             for stem, loaded in folders[folder].items():
                 if not isinstance(loaded.data, dict):
                     index.ids.setdefault(kind, {}).setdefault(stem, Site(loaded, ()))
-    problems = crosscheck.reference_problems(index, unknowable)
+    problems = crosscheck.reference_problems(index, unknowable, registry.nouns)
     problems += crosscheck.value_problems(index)
     problems += crosscheck.people_problems(files.get("contacts"), files.get("roles"))
     problems += crosscheck.escalation_problems(files.get("escalation"))
@@ -219,7 +241,7 @@ def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, to
     channel_file = files.get("channels")
     if channel_file and isinstance(channel_file.data, dict):
         channels = {c.get("id"): c for c in crosscheck.entries(channel_file.data.get("channels"))}
-    for folder in DOMAIN_FOLDERS:
+    for folder in registry.folders:
         for stem, loaded in folders[folder].items():
             if not isinstance(loaded.data, dict):
                 continue
@@ -230,9 +252,9 @@ def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, to
                                                f"rename the file to {entry_id}.yaml or change the id"))
             if folder == "trees":
                 problems += crosscheck.tree_problems(loaded)
-            else:
+            elif folder == "playbooks":
                 problems += crosscheck.statement_problems(loaded, channels)
-    readable_playbooks = {k: v for k, v in folders["playbooks"].items() if isinstance(v.data, dict)}
+    readable_playbooks = {k: v for k, v in folders.get("playbooks", {}).items() if isinstance(v.data, dict)}
     readable_files = {k: v for k, v in files.items() if isinstance(v.data, dict)}
     problems += crosscheck.date_problems(readable_files, readable_playbooks, today)
     return problems
@@ -257,21 +279,21 @@ def _all(files, folders):
             yield folder, loaded
 
 
-def _find_files(root: Path, shown: str):
+def _find_files(root: Path, shown: str, registry: Registry):
     """(relative path, None) for each plan file, (relative path, problem) for a stray one."""
     for path in sorted(root.iterdir()):
         rel = path.name
         if path.is_dir() and not path.is_symlink() and not rel.endswith((".yaml", ".yml")):
-            if rel in DOMAIN_FOLDERS:
+            if rel in registry.folders:
                 entries = sorted(path.iterdir())
                 if len(entries) > MAX_FOLDER_FILES:
                     yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "too-many-files",
                                         f"{rel}/ holds {len(entries)} files; at most {MAX_FOLDER_FILES} are read")
                     entries = entries[:MAX_FOLDER_FILES]
                 for entry in entries:
-                    yield from _classify(entry, f"{rel}/{entry.name}", shown, DOMAIN_FOLDERS, nested=True)
+                    yield from _classify(entry, f"{rel}/{entry.name}", shown, registry.folders, nested=True)
             continue
-        yield from _classify(path, rel, shown, DOMAIN_FILES, nested=False)
+        yield from _classify(path, rel, shown, registry.files, nested=False)
 
 
 def _classify(path: Path, rel: str, shown: str, known, nested: bool):

@@ -21,6 +21,7 @@ from pathlib import Path
 import cerberus
 from cerberus.schema import UnvalidatedSchema
 
+from . import sections
 from .hints import closest
 from .load import LoadedFile, load_file
 from .problems import Problem
@@ -59,6 +60,7 @@ class Schemas:
     by_name: dict[str, dict]  # expanded schemas, by the name of what they govern
     problems: list[Problem]
     sound: set[str] = field(default_factory=set)  # schemas known to be valid Cerberus
+    sections: sections.Registry = field(default_factory=sections.Registry)  # the plan's sections
     _units: dict[str, Unit] = field(default_factory=dict)
 
     def unit(self, name: str) -> Unit | None:
@@ -69,18 +71,32 @@ class Schemas:
 
 
 @lru_cache(maxsize=4)
-def load_schemas(directory: Path | None = None) -> Schemas:
+def load_schemas(directory: Path | None = None, extra: Path | None = None) -> Schemas:
+    """The schemas in `directory` (default: the packaged ones), and the section
+    registry beside them; `extra` is a plan repository's own schema folder,
+    whose schemas and sections add to these or replace them by name."""
     directory = Path(directory or schema_dir())
     problems: list[Problem] = []
     raw: dict[str, LoadedFile] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        content = path.read_bytes()
-        loaded = load_file(content, f"schema/{path.name}")
-        problems += loaded.problems
-        if isinstance(loaded.data, dict):
-            raw[path.stem] = loaded
-    common = raw.pop(COMMON).data if COMMON in raw else {}
-    schemas = Schemas({}, problems)
+    registries = []
+    common: dict = {}
+    for folder, shown in ((directory, "schema"), (extra, str(extra))) if extra else ((directory, "schema"),):
+        registry_file = None
+        for path in sorted(Path(folder).glob("*.yaml")):
+            loaded = load_file(path.read_bytes(), f"{shown}/{path.name}")
+            if path.stem == sections.REGISTRY:
+                registry_file = loaded
+                continue
+            problems += loaded.problems
+            if isinstance(loaded.data, dict):
+                raw[path.stem] = loaded
+        registries.append(sections.parse(registry_file) if registry_file else sections._Parsed())
+        if COMMON in raw:
+            common = {**common, **raw.pop(COMMON).data}
+    for parsed in registries:
+        problems += parsed.problems
+    schemas = Schemas({}, problems, sections=sections.merge(registries[0], registries[1])
+                      if len(registries) > 1 else sections.merge(registries[0], sections._Parsed()))
     # Cerberus checks a schema when a validator is built from it, slowly.  A
     # schema of plain rules is checked by `schema_fault` instead.
     for name, loaded in raw.items():
