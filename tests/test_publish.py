@@ -29,8 +29,7 @@ def handbook_repo(tmp_path, monkeypatch) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(source, target) if source.is_dir() else shutil.copy2(source, target)
     shutil.copytree(FULL_PLAN, repo / "plan")
-    (repo / "node_modules").symlink_to(ROOT / "node_modules")  # the scripts the site ships
-    (repo / ".gitignore").write_text("node_modules\nsite/\n")
+    (repo / ".gitignore").write_text("site/\n")
     init_repo(repo)
     commit(repo, "Plan 2026.2")
     monkeypatch.chdir(repo)
@@ -55,7 +54,8 @@ def test_two_versions_published_and_guarded(handbook_repo, capsys):
     assert "first published version" in git(repo, "show", "gh-pages:2026.2/changes.html")
     assert git(repo, "rev-parse", "plan-v2026.2^{commit}") == git(repo, "rev-parse", "HEAD")
     # The same content may be published again (say, after a theme change).
-    (repo / "docs" / "assets" / "note.txt").write_text("a theme change, not a plan change\n")
+    with open(repo / "theme" / "assets" / "handbook.css", "a", encoding="utf-8") as css:
+        css.write("/* a theme change, not a plan change */\n")
     commit(repo, "Theme change")
     assert publish("--check") == 0
 

@@ -84,18 +84,45 @@ def test_page_templates_are_not_published():
     assert not site.is_unpublished("assets/handbook.css")
 
 
-def test_shipped_scripts_come_from_node_modules(tmp_path):
-    for package_path in site.SHIPPED_SCRIPTS.values():
-        (tmp_path / package_path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / package_path).write_bytes(b"/* " + package_path.encode() + b" */")
-    scripts = site.shipped_scripts(tmp_path)
-    assert scripts["javascripts/mermaid.min.js"] == b"/* mermaid/dist/mermaid.min.js */"
-    assert set(scripts) == set(site.SHIPPED_SCRIPTS)
+def test_the_packaged_theme_comes_after_the_repositorys_own(tmp_path):
+    packaged = site.packaged_theme()
+    assert packaged == ROOT / "theme"  # in a checkout, the repository's theme/ (editable without reinstalling)
+    assert site.theme_dirs(tmp_path / "theme") == [tmp_path / "theme", packaged]
+    assert site.theme_dirs(None) == [packaged]
+    assert site.theme_dirs(ROOT / "theme") == [packaged]  # this repository: custom_dir is the packaged theme
+    assert site.template_dirs(site.theme_dirs(tmp_path / "theme")) == [tmp_path / "theme" / "pages",
+                                                                    packaged / "pages"]
 
 
-def test_missing_node_modules_says_what_to_run(tmp_path):
-    with pytest.raises(site.SiteError, match=r"mermaid\.min\.js is missing: run `npm ci`"):
-        site.shipped_scripts(tmp_path)
+def test_the_packaged_theme_is_complete():
+    site.check_theme([site.packaged_theme()])
+    site.check_page_templates([site.packaged_theme() / "pages"])
+    assert (site.packaged_theme() / site.STYLESHEET).is_file()
+
+
+def test_a_missing_theme_file_or_template_is_an_error_not_an_unstyled_site(tmp_path):
+    partial = tmp_path / "theme"
+    shutil.copytree(site.packaged_theme(), partial)
+    (partial / site.STYLESHEET).unlink()
+    (partial / "pages" / "contacts.md.j2").unlink()
+    with pytest.raises(site.SiteError, match=r"incomplete: assets/handbook\.css is in none of .*reinstall"):
+        site.check_theme([partial])
+    with pytest.raises(site.SiteError, match=r"incomplete: contacts\.md\.j2 is in none of"):
+        site.check_page_templates(site.template_dirs([partial]))
+    # The same-named file in another folder of the search path is enough.
+    site.check_theme([partial, site.packaged_theme()])
+    site.check_page_templates(site.template_dirs([partial, site.packaged_theme()]))
+
+
+def test_mermaid_is_vendored_at_the_version_of_package_lock():
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    version = lock["packages"]["node_modules/mermaid"]["version"]
+    script = (site.packaged_theme() / site.MERMAID_JS).read_text(encoding="utf-8")
+    assert len(script) > 1_000_000
+    assert f'version:"{version}"' in script  # mermaid's own version string, in its build
+    notes = (site.packaged_theme() / "javascripts" / "README.md").read_text(encoding="utf-8")
+    assert f"Mermaid {version}," in notes
+    assert "MIT License" in notes  # its licence travels with it
 
 
 def test_serve_watches_the_folders_that_exist(tmp_path):

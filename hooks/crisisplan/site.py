@@ -1,7 +1,8 @@
 """What the handbook site needs from a plan, kept apart from MkDocs.
 
-`hooks/handbook.py` only turns MkDocs events into calls of these functions,
-so everything here is tested without building a site.
+The MkDocs hook (`crisisplan.mkdocs_hook`, which a plan repository's
+`hooks/handbook.py` re-exports) only turns MkDocs events into calls of these
+functions, so everything here is tested without building a site.
 """
 from __future__ import annotations
 
@@ -18,25 +19,76 @@ from markupsafe import Markup, escape
 from . import render, versions
 from .plan import Plan, Report
 from .problems import format_problems, summary
+from .schema import bundled_dir
 
 PLAN_ENV = "CRISISPLAN_PLAN"
 DEFAULT_PLAN = "plan"
 
 # Browser code shipped inside the site, so that no page asks another host for
-# anything: path in the site -> file installed by `npm ci` under node_modules/.
+# anything. The theme carries it: Mermaid's own build, vendored from npm (see
+# theme/javascripts/README.md), so building a handbook needs no npm.
 MERMAID_JS = "javascripts/mermaid.min.js"
-SHIPPED_SCRIPTS = {
-    MERMAID_JS: "mermaid/dist/mermaid.min.js",
-}
 # Runs the search worker in an iframe when the site is opened from disk
 # (browsers refuse workers on file://); Material's offline plugin would load
 # it from a CDN. The theme carries an adapted copy that starts its frame
 # without an inline script (see theme/javascripts/).
 IFRAME_WORKER_JS = "javascripts/iframe-worker.js"
+# The handbook's stylesheet, in the theme; the hook adds it to extra_css.
+STYLESHEET = "assets/handbook.css"
+PAGE_TEMPLATES = "pages"
+# What a handbook build needs from the theme folders (an organisation's
+# custom_dir first, then the packaged theme): a missing one stops the build.
+THEME_FILES = ("main.html", STYLESHEET, MERMAID_JS, IFRAME_WORKER_JS)
 
 
 class SiteError(Exception):
     """The handbook cannot be built; the message says why and what to do."""
+
+
+def packaged_theme() -> Path:
+    """The default theme: this checkout's theme/, or its copy installed inside the package."""
+    return bundled_dir("theme", "theme", "main.html")
+
+
+def theme_dirs(custom_dir: str | Path | None, packaged: Path | None = None) -> list[Path]:
+    """The handbook's theme folders, first wins: the plan repository's own
+    `custom_dir` (when it has one), then the packaged theme; never one twice."""
+    packaged = (packaged or packaged_theme()).resolve()
+    folders = [Path(custom_dir).resolve()] if custom_dir else []
+    return folders + [packaged] if packaged not in folders else folders
+
+
+def template_dirs(themes: list[Path]) -> list[Path]:
+    """Where page templates are looked up, first wins: `pages/` of each theme folder."""
+    return [Path(theme) / PAGE_TEMPLATES for theme in themes]
+
+
+def check_theme(themes: list[Path]) -> None:
+    """SiteError naming each file the handbook needs that no theme folder has:
+    a build must fail rather than publish an unstyled or half-working site."""
+    missing = [name for name in THEME_FILES if not any((Path(t) / name).is_file() for t in themes)]
+    if missing:
+        raise SiteError(_missing_message(missing, themes))
+
+
+def page_template_names() -> list[str]:
+    """Every page template a handbook is rendered with."""
+    kinds = [*dict.fromkeys(render.SINGLE_PAGES.values()), "playbook", "tree", "changes"]
+    return [render.MACROS] + [kind + render.TEMPLATE_SUFFIX for kind in kinds]
+
+
+def check_page_templates(folders: list[Path]) -> None:
+    """SiteError naming each page template that is in none of `folders`."""
+    missing = [name for name in page_template_names() if not any((Path(f) / name).is_file() for f in folders)]
+    if missing:
+        raise SiteError(_missing_message(missing, folders))
+
+
+def _missing_message(missing: list[str], folders: list[Path]) -> str:
+    return (f"the handbook's theme is incomplete: {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} in none of {', '.join(str(f) for f in folders)}; "
+            f"a file you override keeps the packaged file's name, and a packaged file that is missing "
+            f'means a broken install: reinstall it with pip install --force-reinstall "crisisplan[site]"')
 
 
 def plan_dir(config_dir: Path, configured: str | None = None, environ: Mapping[str, str] = os.environ) -> str:
@@ -59,15 +111,18 @@ def checked_plan(report: Report) -> Plan:
                     + format_problems(report.errors) + summary(report.problems))
 
 
-def pages(plan: Plan, plan_folder: str | Path, repo: Path, theme_dir: str | Path) -> dict[str, str | bytes]:
-    """Every file the hooks add to the site: the rendered pages (and vCard) and the shipped scripts.
+def pages(plan: Plan, plan_folder: str | Path, repo: Path,
+          themes: str | Path | list) -> dict[str, str | bytes]:
+    """Every file the hooks add to the site: the rendered pages and the vCard.
 
-    "What changed" compares the plan with its last published version in `repo`."""
+    `themes` is a theme folder or a list of them, first wins (see theme_dirs);
+    the page templates are in their pages/ folders. "What changed" compares
+    the plan with its last published version in `repo`."""
+    themes = themes if isinstance(themes, (list, tuple)) else [themes]
+    folders = template_dirs(list(themes))
+    check_page_templates(folders)
     changes = versions.changes_since_previous(plan_folder, repo, plan)
-    files: dict[str, str | bytes] = dict(render.render_pages(plan, Path(theme_dir) / "pages",
-                                                             changes_markdown=changes))
-    files.update(shipped_scripts(repo / "node_modules"))
-    return files
+    return dict(render.render_pages(plan, folders, changes_markdown=changes))
 
 
 def warnings_text(report: Report) -> str:
@@ -122,18 +177,6 @@ def wants_version_selector(environ: Mapping[str, str] = os.environ) -> bool:
 def local_polyfills(polyfills: list) -> list:
     """Material's offline plugin adds the iframe-worker shim from a CDN: use the shipped copy."""
     return [IFRAME_WORKER_JS if "iframe-worker" in str(script) else script for script in polyfills]
-
-
-def shipped_scripts(node_modules: Path) -> dict[str, bytes]:
-    """Site path -> content of each script the site ships from node_modules/."""
-    scripts = {}
-    for site_path, package_path in SHIPPED_SCRIPTS.items():
-        source = node_modules / package_path
-        if not source.is_file():
-            raise SiteError(f"{source} is missing: run `npm ci` (or `make setup`) to install "
-                            f"the browser code the handbook ships")
-        scripts[site_path] = source.read_bytes()
-    return scripts
 
 
 def watched_paths(*paths: str | Path | None) -> list[str]:

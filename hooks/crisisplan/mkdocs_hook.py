@@ -1,0 +1,165 @@
+"""The MkDocs hook of a handbook: its pages come from the plan, not from docs/.
+
+A plan repository's mkdocs.yml names a file, `hooks/handbook.py`, whose one
+line re-exports this module (MkDocs' `hooks:` takes file paths only):
+
+    from crisisplan.mkdocs_hook import *  # noqa: F401,F403
+
+The hook puts the packaged theme (main.html, the page templates, the
+stylesheet and the scripts) into MkDocs' theme search path right after the
+repository's own `custom_dir`, so a same-named file there overrides one file
+and everything else comes from the installed crisisplan. It also supplies
+the stylesheet, the Markdown extensions the page templates are written for,
+and the theme's look, unless mkdocs.yml sets them itself.
+
+Only MkDocs events are handled here; loading, checking and rendering the
+plan is done by the rest of the package (see crisisplan/site.py), which never
+imports MkDocs. This is the one module that does.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+from pymdownx.superfences import fence_code_format
+
+from . import check_plan, render, site
+
+__all__ = ["on_config", "on_files", "on_serve", "on_post_page", "on_post_template"]
+
+log = logging.getLogger("mkdocs.hooks.handbook")
+
+# The Markdown extensions the page templates are written for, with the
+# options they need; mkdocs.yml may list them with other options (an option
+# it sets wins).
+MARKDOWN_EXTENSIONS: dict[str, dict] = {
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "def_list": {},
+    "tables": {},
+    "toc": {"permalink": True},
+    "pymdownx.superfences": {},  # plus the mermaid fence, see _with_mermaid_fence
+    "pymdownx.tasklist": {"custom_checkbox": True},
+    "pymdownx.details": {},
+    "pymdownx.highlight": {},  # Pygments at build time, no JavaScript highlighter
+}
+MERMAID_FENCE = {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
+
+# The theme's look when mkdocs.yml gives none (Material's defaults otherwise).
+FEATURES = [
+    # navigation.instant is left out: it does not work from file://
+    "search.highlight",
+    "content.code.copy",
+    "navigation.top",
+    "navigation.sections",
+    "toc.follow",
+]
+PALETTE = [
+    # Light first: it is what a printout looks like. "custom" is the
+    # handbook's red, set in the stylesheet (assets/handbook.css).
+    {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom", "accent": "indigo",
+     "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom", "accent": "indigo",
+     "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
+]
+MATERIAL_DEFAULT_FONT = {"text": "Roboto", "code": "Roboto Mono"}  # fetched from Google Fonts
+
+# Filled by on_config, used by on_files and on_serve of the same build.
+_generated: dict[str, str | bytes] = {}
+_plan_dir = site.DEFAULT_PLAN
+_themes: list[Path] = []
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+@event_priority(-50)  # after Material's offline plugin, whose CDN polyfill is replaced here
+def on_config(config):
+    global _plan_dir, _themes
+    root = _root(config)
+    _plan_dir = site.plan_dir(root, config.extra.get("crisisplan", {}).get("plan"))
+    _themes = site.theme_dirs(config.theme.custom_dir)
+    try:
+        site.check_theme(_themes)
+        report = check_plan(_plan_dir)
+        plan = site.checked_plan(report)
+        pages = site.pages(plan, _plan_dir, root, _themes)
+    except (site.SiteError, render.RenderError) as error:
+        raise PluginError(str(error)) from None
+    if report.warnings:
+        # Info, not warning: plan warnings must not fail `mkdocs build --strict`.
+        log.info("the plan has warnings:\n%s", site.warnings_text(report).rstrip())
+
+    _generated.clear()
+    _generated.update(pages)
+    _use_packaged_theme(config, _themes)
+    _supply_defaults(config)
+    config.site_name = site.site_name(plan)
+    config.nav = render.nav(plan, pages)
+    if not site.wants_version_selector():
+        config.extra.pop("version", None)
+    config.extra["handbook"] = site.handbook_extra(plan)
+    config.extra["polyfills"] = site.local_polyfills(config.extra.get("polyfills", []))
+    return config
+
+
+def _use_packaged_theme(config, themes: list[Path]) -> None:
+    """MkDocs' theme search path, for templates and static files alike: the
+    repository's custom_dir, then the packaged theme, then Material's. (In
+    crisisplan's own repository custom_dir is the packaged theme: not twice.)"""
+    packaged = themes[-1]
+    if packaged not in {Path(folder).resolve() for folder in config.theme.dirs}:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(packaged))
+
+
+def _supply_defaults(config) -> None:
+    if site.STYLESHEET not in [str(css) for css in config.extra_css]:
+        config.extra_css.insert(0, site.STYLESHEET)
+    for name, options in MARKDOWN_EXTENSIONS.items():
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+        configured = config.mdx_configs.setdefault(name, {})
+        for key, value in options.items():
+            configured.setdefault(key, copy.deepcopy(value))
+    _with_mermaid_fence(config.mdx_configs["pymdownx.superfences"])
+    theme = config.theme
+    if not theme.get("features"):
+        theme["features"] = list(FEATURES)
+    if not theme.get("palette"):
+        theme["palette"] = copy.deepcopy(PALETTE)
+    if theme.get("font") == MATERIAL_DEFAULT_FONT:
+        theme["font"] = False  # system fonts: the site asks no other host for anything
+
+
+def _with_mermaid_fence(options: dict) -> None:
+    fences = options.setdefault("custom_fences", [])
+    if not any(fence.get("name") == "mermaid" for fence in fences):
+        fences.append(dict(MERMAID_FENCE))
+
+
+def on_files(files, config):
+    for unneeded in [file for file in files if site.is_unpublished(file.src_uri)]:
+        files.remove(unneeded)
+    for src_uri, content in _generated.items():
+        files.append(File.generated(config, src_uri, content=content))
+    return files
+
+
+def on_serve(server, config, builder):
+    for path in site.watched_paths(_plan_dir, _root(config) / "schema", *_themes):
+        server.watch(path)
+    return server
+
+
+def on_post_page(output, page, config):
+    return site.with_content_security_policy(output)
+
+
+def on_post_template(output_content, template_name, config):
+    return site.with_content_security_policy(output_content) if template_name.endswith(".html") else output_content
