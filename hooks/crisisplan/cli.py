@@ -68,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
                              "instead of printing it")
     editor.set_defaults(run=run_schema)
 
+    new = commands.add_parser(
+        "new", help="create a plan repository (example plan, mkdocs.yml, workflows) that builds its handbook at once")
+    new.add_argument("target", metavar="DIR", help="the folder to create; it must not exist or be empty")
+    new.add_argument("--organisation", metavar="NAME", help="the organisation's name, put into plan/about.yaml")
+    new.add_argument("--language", default="en", metavar="TAG",
+                     help="the plan's and the handbook's language tag (default: en)")
+    new.set_defaults(run=run_new)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -218,6 +226,19 @@ def run_schema(args) -> int:
     settings_file.parent.mkdir(parents=True, exist_ok=True)
     settings_file.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Mapped {len(written)} plan files to their schemas in {settings_file}")
+    return 0
+
+
+def run_new(args) -> int:
+    from .scaffold import ScaffoldError, new_repository
+
+    try:
+        new_repository(args.target, args.organisation, args.language)
+    except ScaffoldError as exc:
+        print(f"crisisplan new: {exc}", file=sys.stderr)
+        return 1
+    print(f"Created a plan repository in {args.target}/. Its plan/ is an example to replace with your own;\n"
+          f"next: cd {args.target}, crisisplan validate, crisisplan build (see its README.md).")
     return 0
 
 

@@ -1,0 +1,130 @@
+"""`crisisplan new DIR`: a plan repository that builds its handbook at once.
+
+The repository holds the plan (a copy of the bundled example, marked as one),
+a short mkdocs.yml, the one-line hook file, an empty theme/ for overrides,
+the GitHub workflows, a pre-commit configuration, editor support and a
+README for policy owners. Everything else (the hook's code, the theme, the
+schemas, Mermaid) comes from the installed crisisplan. The files are written
+from the templates in scaffold_files/ (string.Template: `$name`, and `$$`
+for a dollar sign).
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from importlib import metadata
+from pathlib import Path
+from string import Template
+
+from . import editor_schema
+from .schema import bundled_dir
+
+TEMPLATES = Path(__file__).resolve().parent / "scaffold_files"
+
+# Path in the new repository -> its template in scaffold_files/ (None: an empty file).
+FILES: dict[str, str | None] = {
+    "README.md": "README.md",
+    "mkdocs.yml": "mkdocs.yml",
+    "hooks/handbook.py": "handbook.py.tmpl",
+    "theme/README.md": "theme-README.md",
+    "theme/.gitkeep": None,
+    "docs/.gitkeep": None,
+    ".gitignore": "gitignore",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+    ".github/workflows/pull-request.yml": "pull-request.yml",
+    ".github/workflows/publish.yml": "publish.yml",
+    ".vscode/extensions.json": "vscode-extensions.json",
+}
+
+# crisisplan's own repository, for .pre-commit-config.yaml, unless the
+# installed package's metadata names it (Project-URL: Repository or Source).
+REPOSITORY_PLACEHOLDER = "https://example.invalid/crisisplan.git  # set crisisplan's repository URL"
+
+EXAMPLE_NOTE = """\
+# THIS IS AN EXAMPLE PLAN, written by `crisisplan new` for a fictional ferry
+# operator (Harbourline Ferries). Replace every file in plan/ with your own
+# organisation's plan, keeping the file names; `crisisplan validate` says
+# what is missing or wrong. Delete this note when the plan is yours.
+#
+"""
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")  # as plan.language in schema/about.yaml
+
+
+class ScaffoldError(Exception):
+    """The repository was not created; the message says why."""
+
+
+def version() -> str:
+    """The installed crisisplan's version, which the new repository pins."""
+    return metadata.version("crisisplan")
+
+
+def repository_url() -> str:
+    try:
+        urls = metadata.metadata("crisisplan").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("repository", "source") and url.strip():
+            return url.strip()
+    return REPOSITORY_PLACEHOLDER
+
+
+def new_repository(target: str | Path, organisation: str | None = None, language: str = "en") -> list[Path]:
+    """Create a plan repository in `target` (absent or empty); the files written.
+
+    ScaffoldError when `target` holds anything, is not a folder, or the
+    language is not a language tag."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise ScaffoldError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()):
+        raise ScaffoldError(f"{target} is not empty: choose a new folder (nothing was changed)")
+    if not LANGUAGE.match(language):
+        raise ScaffoldError(f"{language!r} is not a language tag such as en, de or zh-Hant")
+    values = {
+        "organisation": organisation or "Your organisation",
+        "version": version(),
+        "repository": repository_url(),
+        "language": language,
+        "search_language": language.split("-")[0],
+    }
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, template in FILES.items():
+        text = "" if template is None else Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(values)
+        written.append(_write(target / path, text))
+    written += _copy_example_plan(target / "plan", organisation, language)
+    schemas = editor_schema.write_json_schemas(target / "schema" / "json")
+    names = [path.name[: -len(editor_schema.SUFFIX)] for path in schemas]
+    settings = editor_schema.vscode_settings("schema/json", "plan", names)
+    written += schemas
+    written.append(_write(target / ".vscode" / "settings.json",
+                          json.dumps(settings, indent=2, ensure_ascii=False) + "\n"))
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _copy_example_plan(plan: Path, organisation: str | None, language: str) -> list[Path]:
+    shutil.copytree(bundled_dir("plan", "example_plan", "about.yaml"), plan, ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    about = plan / "about.yaml"
+    text = about.read_text(encoding="utf-8")
+    if organisation:
+        name = json.dumps(organisation, ensure_ascii=False)  # a YAML double-quoted string
+        text = re.sub(r"(?m)^(organisation:\n(?:  .*\n)*?  name:) .*$", rf"\1 {_escape(name)}", text, count=1)
+        text = re.sub(r"(?m)^(organisation:\n(?:  .*\n)*?  short_name:) .*$", rf"\1 {_escape(name)}", text, count=1)
+    text = re.sub(r"(?m)^(plan:\n(?:  .*\n)*?  language:) .*$", rf"\1 {language}", text, count=1)
+    about.write_text(EXAMPLE_NOTE + text, encoding="utf-8")
+    return sorted(path for path in plan.rglob("*") if path.is_file())
+
+
+def _escape(replacement: str) -> str:
+    """`replacement` as literal text in a re.sub replacement."""
+    return replacement.replace("\\", "\\\\")
