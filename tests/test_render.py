@@ -463,7 +463,7 @@ def test_vcard_is_well_formed(tmp_path):
     card = lines[: lines.index("END:VCARD") + 1]
     assert "FN:Zoë Ng-Ōtsuka" in card and "N:Ng-Ōtsuka;Zoë;;;" in card
     assert "TITLE:Head\\, Comms\\; PR\\nand \\\\ Press " + "ü" * 60 in card
-    assert "TEL;TYPE=CELL,VOICE,PREF:+44 7700 900001" in card
+    assert "TEL;TYPE=CELL,VOICE,PREF:+447700900001" in card  # E.164, as phones dial it
     assert "EMAIL;TYPE=INTERNET,PREF:ada.ng@small-boats.example" in card
     assert any(line.startswith("NOTE:Crisis roles: Crisis lead (primary)\\, Social media lead (backup).")
                for line in card)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
 
-from . import platforms
+from . import phones, platforms
 from .hints import closest
 from .load import LoadedFile
 from .problems import ERROR, WARNING, Problem
@@ -28,7 +28,6 @@ KIND_HOME = load_schemas().sections.nouns
 # Post length limits by platform, from the one platforms table.
 PLATFORM_LIMITS = platforms.LIMITS
 
-PHONE = re.compile(r"^\+[1-9][0-9 ()-]{6,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 DRILL_GAP_DAYS = 365
 
@@ -122,29 +121,109 @@ def reference_problems(index: Index, unknowable: set[str] = frozenset(),
     return problems
 
 
-def value_problems(index: Index) -> list[Problem]:
+def value_problems(index: Index, region: str | None = None, today: dt.date | None = None) -> list[Problem]:
+    """Duplicate ids, phone numbers, email addresses and time zones; `region` is
+    the plan's country (phones.plan_region), which numbers may be written in."""
     problems = []
     for check, value, site in index.checks:
         if check == "duplicate":
             kind, name, where = value
             problems.append(site.problem("duplicate-id", f"the id '{name}' is already used ({where}): "
                                                          f"every {kind} needs its own id"))
-        elif check == "phone" and not PHONE.match(value):
-            problems.append(site.problem("bad-phone", f"'{value}' is not a phone number that can be dialled from "
-                                                      "abroad: start with + and the country code, e.g. +44 20 7946 0000"))
+        elif check == "phone":
+            verdict = phones.check(value, region)
+            if not verdict.ok:
+                problems.append(site.problem("bad-phone", verdict.message, WARNING if verdict.warning else ERROR))
         elif check == "email" and not EMAIL.match(value):
             problems.append(site.problem("bad-email", f"'{value}' is not an email address"))
         elif check == "time_zone" and value not in _time_zones():
-            close = closest(value, sorted(_time_zones()), cutoff=0.7)
-            fix = f": did you mean '{close}'?" if close else ": use a name such as 'Europe/London'"
-            problems.append(site.problem("bad-time-zone", f"'{value}' is not a time zone{fix}"))
+            problems.append(site.problem("bad-time-zone", time_zone_message(value, region, today)))
     return problems
+
+
+# "UTC+8", "GMT+08:00", "UTC -5", "+0530": an offset from UTC, not a time zone.
+_OFFSET = re.compile(r"^(?:UTC|GMT|UT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+# Well-known zones, offered after the plan's own country's when an offset names no place.
+_WELL_KNOWN_ZONES = (
+    "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Athens", "Europe/Moscow", "Europe/Istanbul",
+    "Africa/Lagos", "Africa/Cairo", "Africa/Johannesburg", "Africa/Nairobi", "Asia/Dubai", "Asia/Karachi",
+    "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Jakarta", "Asia/Taipei", "Asia/Shanghai", "Asia/Hong_Kong",
+    "Asia/Singapore", "Asia/Manila", "Asia/Tokyo", "Asia/Seoul", "Australia/Perth", "Australia/Sydney",
+    "Pacific/Auckland", "America/Sao_Paulo", "America/Argentina/Buenos_Aires", "America/Halifax",
+    "America/New_York", "America/Toronto", "America/Chicago", "America/Mexico_City", "America/Denver",
+    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu",
+)
+
+
+def time_zone_message(value: str, region: str | None = None, today: dt.date | None = None) -> str:
+    """Why `value` is not a time zone, with the zone meant: for an offset such as
+    "GMT+8", the zones with that offset, the plan's country's first."""
+    import unicodedata
+    offset = _OFFSET.match(unicodedata.normalize("NFKC", value).strip().replace("\u2212", "-"))
+    if offset and int(offset.group(2)) <= 14 and int(offset.group(3) or 0) < 60:
+        sign = -1 if offset.group(1) == "-" else 1
+        minutes = sign * (int(offset.group(2)) * 60 + int(offset.group(3) or 0))
+        zones = zones_with_offset(minutes, region, today or dt.date.today())
+        if zones:
+            ours = [z for z in zones if region and z in phones.region_zones(region)]
+            if ours:
+                return (f"'{value}' is an offset from UTC, not a time zone: did you mean '{ours[0]}'? "
+                        "(a zone's name also follows summer time)")
+            return (f"'{value}' is an offset from UTC, not a time zone: name the zone of the person's city, "
+                    f"e.g. {_either(zones[:3])}")
+    city = _zone_by_city(value)
+    if city:
+        return f"'{value}' is not a time zone: did you mean '{city}'?"
+    close = closest(value, sorted(_time_zones()), cutoff=0.7)
+    fix = f": did you mean '{close}'?" if close else ": use a name such as 'Europe/London'"
+    return f"'{value}' is not a time zone{fix}"
+
+
+def zones_with_offset(minutes: int, region: str | None, today: dt.date) -> list[str]:
+    """The zones whose offset from UTC is `minutes` in winter or summer: the
+    plan's country's first, then well-known ones, then the rest."""
+    import zoneinfo
+    moments = [dt.datetime(today.year, 1, 15, 12), dt.datetime(today.year, 7, 15, 12)]
+
+    def matches(name: str) -> bool:
+        zone = zoneinfo.ZoneInfo(name)
+        return any(zone.utcoffset(moment) == dt.timedelta(minutes=minutes) for moment in moments)
+
+    ours = [z for z in phones.region_zones(region) if z in _time_zones()] if region else []
+    others = [z for z in _WELL_KNOWN_ZONES if z not in ours]
+    found = [z for z in [*ours, *others] if matches(z)]
+    if not found:
+        found = [z for z in sorted(_time_zones()) if "/" in z and not z.startswith("Etc/") and matches(z)]
+    return found
+
+
+def _zone_by_city(value: str) -> str | None:
+    """'Taipei' or 'new york' -> the zone named after that city."""
+    wanted = "_".join(value.strip().split()).casefold()
+    if not wanted or "/" in wanted:
+        return None
+    return next((z for z in sorted(_time_zones()) if z.rsplit("/", 1)[-1].casefold() == wanted and "/" in z), None)
+
+
+def _either(items: list[str]) -> str:
+    items = [f"'{i}'" for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset:
     import zoneinfo
     return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
+def country_problems(about: LoadedFile | None) -> list[Problem]:
+    """organisation.country must be a country phone numbers are known for."""
+    organisation = about.data.get("organisation") if about and isinstance(about.data, dict) else None
+    country = organisation.get("country") if isinstance(organisation, dict) else None
+    if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country) or phones.known_region(country):
+        return []
+    return [about.problem(("organisation", "country"), "unknown-country",
+                          f"'{country}' is not a country code: use the two-letter ISO 3166 code, e.g. 'TW' or 'GB'")]
 
 
 def people_problems(contacts: LoadedFile | None, roles: LoadedFile | None) -> list[Problem]:

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crosscheck
+from . import crosscheck, phones
 from .crosscheck import Index, Site
 from .hints import closest
 from .load import LoadedFile, load_file
@@ -234,7 +234,10 @@ def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, to
                 if not isinstance(loaded.data, dict):
                     index.ids.setdefault(kind, {}).setdefault(stem, Site(loaded, ()))
     problems = crosscheck.reference_problems(index, unknowable, registry.nouns)
-    problems += crosscheck.value_problems(index)
+    about = files.get("about")
+    region = phones.plan_region(about.data if about else None)
+    problems += crosscheck.value_problems(index, region, today)
+    problems += crosscheck.country_problems(about)
     problems += crosscheck.people_problems(files.get("contacts"), files.get("roles"))
     problems += crosscheck.escalation_problems(files.get("escalation"))
     channels = {}

@@ -32,6 +32,7 @@ from types import TracebackType
 import jinja2
 
 from . import platforms
+from . import phones
 from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
 from .trees import is_outcome, reachable_from
@@ -342,8 +343,9 @@ def fence(value, lang: str = "text") -> str:
 
 
 def tel_href(number) -> str:
-    """tel: link target: the number without spaces or punctuation."""
-    return "tel:" + re.sub(r"[^+0-9]", "", str(number))
+    """tel: link target: the number in E.164, with any extension as ;ext= (the plan's
+    country is not known here: templates call `v.tel_uri`, which knows it)."""
+    return phones.tel_uri(number)
 
 
 def mailto_href(address) -> str:
@@ -388,6 +390,8 @@ class PlanView:
         about = plan["about"]
         self.organisation = about.get("organisation") or {}
         self.document = about.get("plan") or {}
+        # The plan's country: its numbers are shown as dialled there, others internationally.
+        self.region: str | None = phones.plan_region(about)
         contacts, roles = plan["contacts"], plan["roles"]
 
         # Entries by id, in plan order, as the checks indexed them.
@@ -502,6 +506,14 @@ class PlanView:
             entry_id = name[: -len(".md")].removesuffix("_")
             return str((entries.get(entry_id) or {}).get("title", entry_id))
         return _NAV_TITLES.get(page, page)
+
+    def phone_text(self, number) -> str:
+        """A phone number as shown: national format in the plan's country, international elsewhere."""
+        return phones.display(number, self.region)
+
+    def tel_uri(self, number) -> str:
+        """A phone number as a link dials it: tel: with E.164 and any ;ext=."""
+        return phones.tel_uri(number, self.region)
 
     def platform(self, channel: dict) -> str:
         return platforms.name(channel.get("platform"))
@@ -713,7 +725,7 @@ def vcard(plan: Plan, view: PlanView | None = None) -> str:
             lines.append(f"TITLE:{_vtext(person['title'])}")
         for i, phone in enumerate(person.get("phones") or []):
             types = _TEL_TYPES.get(phone.get("label"), "VOICE") + (",PREF" if i == 0 else "")
-            lines.append(f"TEL;TYPE={types}:{_vtext(phone.get('number', ''))}")
+            lines.append(f"TEL;TYPE={types}:{phones.dial_string(phone.get('number', ''), view.region)}")
         if person.get("email"):
             lines.append(f"EMAIL;TYPE=INTERNET,PREF:{_vtext(person['email'])}")
         categories = ["Crisis team"] if internal else ["External", str(person.get("category") or "other")]
@@ -731,7 +743,7 @@ def _vcard_note(view: PlanView, person: dict) -> str:
         parts.append("Crisis roles: " + ", ".join(roles) + ".")
     backup = view.people.get(person.get("backup"))
     if backup:
-        phone = (backup.get("phones") or [{}])[0].get("number", "")
+        phone = view.phone_text((backup.get("phones") or [{}])[0].get("number", ""))
         parts.append(f"Backup: {backup.get('name')} {phone}".rstrip() + ".")
     if person.get("availability"):
         parts.append(f"Availability: {person['availability']}")

@@ -35,6 +35,7 @@ PATTERN_WORDS = {
     r"^[0-9A-Za-z][0-9A-Za-z._-]*$": "a version of letters, digits, dots and hyphens, e.g. \"2026.2\"",
     r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$": "a language tag such as 'en' or 'zh-Hant'",
     r"^[a-z0-9][a-z0-9-_]*$": "a lower-case name of letters, digits, '-' and '_'",
+    r"^[A-Z]{2}$": "a two-letter country code in capitals, e.g. 'TW' or 'GB'",
 }
 
 
