@@ -138,6 +138,9 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
         if template == "reference":
             render(path, template, files=reference_files())
         else:
+            section = plan.registry.get(path.removesuffix("/index.md").removesuffix(".md"))
+            if section and not (plan.folder(section.name) if section.folder else plan[section.name]):
+                continue  # nothing of the section is in this audience's plan (see audience.py)
             render(path, template)
     for playbook in view.playbook_list:
         render(view.path("playbook", playbook["id"]), "playbook", playbook=playbook,
@@ -146,7 +149,8 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
         render(view.path("tree", tree["id"]), "tree", tree=tree, steps=view.steps(tree))
     if changes_markdown is not None:
         render("changes.md", "changes", changes=changes_markdown)
-    pages[VCARD_PATH] = vcard(plan, view)
+    if view.people:
+        pages[VCARD_PATH] = vcard(plan, view)
     return pages
 
 

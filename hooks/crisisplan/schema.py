@@ -8,7 +8,9 @@ A schema is plain Cerberus written as YAML.  Two things are added:
   must be the id of a KIND), `phone`, `email` and `time_zone` are checked
   across the whole plan by `crosscheck.py`, and left out of what Cerberus
   runs (`PLAN_RULES`).  `meta` carries the field's meaning for the
-  reference page and for messages.
+  reference page and for messages; `audience` the widest audience that may
+  read the field (see audience.py), which a plan repository may change in its
+  own schema/audiences.yaml.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pathlib import Path
 import cerberus
 from cerberus.schema import UnvalidatedSchema
 
-from . import sections
+from . import audience, sections
 from .hints import closest
 from .load import LoadedFile, load_file
 from .problems import Problem
@@ -61,6 +63,7 @@ class Schemas:
     problems: list[Problem]
     sound: set[str] = field(default_factory=set)  # schemas known to be valid Cerberus
     sections: sections.Registry = field(default_factory=sections.Registry)  # the plan's sections
+    audiences: dict[str, str] = field(default_factory=dict)  # section -> audience, from audiences.yaml
     _units: dict[str, Unit] = field(default_factory=dict)
 
     def unit(self, name: str) -> Unit | None:
@@ -79,6 +82,7 @@ def load_schemas(directory: Path | None = None, extra: Path | None = None) -> Sc
     problems: list[Problem] = []
     raw: dict[str, LoadedFile] = {}
     registries = []
+    overrides: list[LoadedFile] = []
     common: dict = {}
     for folder, shown in ((directory, "schema"), (extra, str(extra))) if extra else ((directory, "schema"),):
         registry_file = None
@@ -86,6 +90,10 @@ def load_schemas(directory: Path | None = None, extra: Path | None = None) -> Sc
             loaded = load_file(path.read_bytes(), f"{shown}/{path.name}")
             if path.stem == sections.REGISTRY:
                 registry_file = loaded
+                continue
+            if path.stem == audience.OVERRIDES:
+                problems += loaded.problems
+                overrides.append(loaded)
                 continue
             problems += loaded.problems
             if isinstance(loaded.data, dict):
@@ -117,7 +125,44 @@ def load_schemas(directory: Path | None = None, extra: Path | None = None) -> Sc
             path, words = fault
             schemas.by_name.pop(name, None)
             problems.append(loaded.problem(path, "bad-schema", f"the schema cannot be used: {words}", on_key=True))
+    for loaded in overrides:
+        problems += _apply_audiences(loaded, schemas)
     return schemas
+
+
+def _apply_audiences(loaded: LoadedFile, schemas: Schemas) -> list[Problem]:
+    """Put the audiences of an audiences.yaml into the schemas: `section: audience`
+    sets what a section's fields inherit, `section: {field.path: audience}` one
+    field's (paths as the plan format reference writes them)."""
+    problems = []
+    if not isinstance(loaded.data, dict):
+        return problems if loaded.data is None else [loaded.problem((), "bad-audience", (
+            "audiences.yaml maps each section to an audience, or to a block of 'field.path: audience' lines"))]
+    for name, value in loaded.data.items():
+        if name not in schemas.by_name:
+            close = closest(str(name), schemas.by_name)
+            problems.append(loaded.problem((name,), "bad-audience", f"'{name}' is not a section"
+                                           + (f": did you mean '{close}'?" if close else ""), on_key=True))
+            continue
+        if not isinstance(value, dict):
+            fault = audience.rule_fault(value) if isinstance(value, str) else "a section's audience is one name"
+            if fault:
+                problems.append(loaded.problem((name,), "bad-audience", fault))
+            else:
+                schemas.audiences[name] = value
+            continue
+        for path, rule in value.items():
+            rules = audience.rules_of(schemas.by_name[name], str(path))
+            fault = audience.rule_fault(rule)
+            if rules is None:
+                problems.append(loaded.problem((name, path), "bad-audience",
+                                               f"'{path}' is not a field of {name}: write paths as the plan "
+                                               f"format reference page does, e.g. people[].email", on_key=True))
+            elif fault:
+                problems.append(loaded.problem((name, path), "bad-audience", fault))
+            else:
+                rules[audience.RULE] = rule
+    return problems
 
 
 class NotPlain(Exception):
@@ -171,6 +216,8 @@ def _rules_fault(rules, path: tuple) -> tuple[tuple, str] | None:
     if not isinstance(rules, dict):
         return path, f"the rules of '{path[-1]}' must be a block of 'rule: value' lines"
     for rule, constraint in rules.items():
+        if rule == audience.RULE and audience.rule_fault(constraint):
+            return path + (rule,), audience.rule_fault(constraint)
         if rule in PLAN_RULES:
             continue
         where = path + (rule,)
@@ -252,7 +299,7 @@ def _expand_rules(rules: dict, common: dict) -> dict:
 
 # Rules that mean nothing to Cerberus itself; left out of what it runs (it
 # would still look up a handler for each, on every field, every time).
-PLAN_RULES = ("meta", "ref", "defines", "phone", "email", "time_zone")
+PLAN_RULES = ("meta", "ref", "defines", "phone", "email", "time_zone", "audience")
 
 
 def _cerberus_rules(rules):

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .audience import AUDIENCES
 from .load import LoadedFile
 from .problems import Problem
 
 REGISTRY = "sections"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_KEYS = {"name", "title", "folder", "entry", "template", "kinds", "after"}
+_KEYS = {"name", "title", "folder", "entry", "template", "kinds", "after", "audience"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Section:
     entry: str | None = None  # what one file of a folder section is called
     template: str = ""
     kinds: tuple[Kind, ...] = ()
+    audience: str | None = None  # the widest audience its fields inherit (see audience.py)
 
     @property
     def file(self) -> str:
@@ -99,7 +101,7 @@ def parse(loaded: LoadedFile) -> _Parsed:
             continue
         kinds = tuple(Kind(name, **(rules or {})) for name, rules in (entry.get("kinds") or {}).items())
         out.sections.append(Section(entry["name"], entry["title"], bool(entry.get("folder")), entry.get("entry"),
-                                    entry.get("template") or entry["name"], kinds))
+                                    entry.get("template") or entry["name"], kinds, entry.get("audience")))
         if entry.get("after"):
             out.after[entry["name"]] = entry["after"]
     return out
@@ -120,6 +122,8 @@ def _fault(entry) -> tuple[tuple, str] | None:
             return (key,), f"'{key}' must be text"
     if "title" not in entry:
         return (), f"the section '{name}' needs a title: the name shown in the navigation"
+    if "audience" in entry and entry["audience"] not in AUDIENCES:
+        return ("audience",), f"'audience' must be one of {', '.join(AUDIENCES)}: the widest audience that may read the section"
     kinds = entry.get("kinds")
     if kinds is not None and not isinstance(kinds, dict):
         return ("kinds",), "'kinds' must be a block of 'kind: {noun: ..., anchor: ...}' lines"
