@@ -5,6 +5,14 @@ explicit tags; none of that belongs in a plan.  This module drives the
 parser event by event (libyaml when available) and builds the data itself,
 so every such construct becomes a `Problem` with its line and column, and
 nothing in a file can make the loader run code or blow up in memory.
+
+Typing on a Chinese or Japanese keyboard brings mistakes of its own: a
+full-width colon '：' or space U+3000 where YAML needs half-width ones, an
+ASCII comma inside a value in { }.  Each gets its own message at its own
+line.  A folded text (`>`) joins its lines with a space, as YAML says; where
+both sides of the join are Chinese or Japanese characters, which are written
+without spaces, it joins them without one, so that the copied statement is
+the text that was meant.
 """
 from __future__ import annotations
 
@@ -90,11 +98,23 @@ def load_file(raw: bytes, name: str) -> LoadedFile:
         result.problems.append(Problem(name, 1, 1, ERROR, "empty-file",
                                        "the file is empty: write the plan's keys in it, or delete the file"))
         return result
-    builder = _Builder(result)
+    lines = _LINE_BREAK.split(text)
+    typing = _typing_slips(lines)
+    builder = _Builder(result, lines)
     try:
         builder.run(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        result.problems.append(_syntax_problem(exc, name))
+        mark = exc.problem_mark or exc.context_mark
+        # A slip on or before the line YAML stumbled on is what made it stumble:
+        # report the slips (those after it too: YAML read no further), not YAML's words.
+        # A colon after Chinese words may be prose ("- 說明要短：一句…"), so such a
+        # slip counts only on the line YAML stumbled on or the one before.
+        line = mark.line + 1 if mark else None
+        typing = [slip for slip in typing if slip.sure or line is None or line - 1 <= slip.line <= line]
+        if any(line is None or slip.line <= line for slip in typing):
+            result.problems += [slip.problem(name) for slip in typing]
+        else:
+            result.problems.append(_syntax_problem(exc, name, lines))
         result.data = None
     except yaml.YAMLError as exc:  # reader errors carry a position, not a mark
         result.problems.append(Problem(name, *_line_col(text, getattr(exc, "position", 0)), ERROR, "yaml-syntax",
@@ -102,6 +122,8 @@ def load_file(raw: bytes, name: str) -> LoadedFile:
         result.data = None
     except _Stop:
         result.data = None
+    else:
+        _typing_slips_in_values(typing, result)
     if result.data is not None and not isinstance(result.data, dict):
         result.problems.append(Problem(name, 1, 1, ERROR, "not-a-mapping",
                                        "the file must consist of 'key: value' lines at the top level"))
@@ -151,6 +173,84 @@ def _tabs_in_indentation(text: str, result: LoadedFile) -> bool:
     return found
 
 
+# YAML's line breaks (1.1, as PyYAML reads it): positions count lines this way.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+# A key followed by a full-width colon: `name： 林美玲`, `- id：x`.
+_FULL_WIDTH_COLON = re.compile(
+    r"""^([ ]*(?:-[ ]+)*)([^\s#'"{}\[\],&*!|>%@`:：-][^:：#]*?|"[^"]*"|'[^']*')[ \u3000]*(：)""")
+# A line that opens a block text: `text: |`, `- >-`, `key: >2 # comment`.
+_BLOCK_HEADER = re.compile(r"(?:^|[ ])[|>][0-9+-]*[ ]*(?:#.*)?$")
+
+
+@dataclass
+class _Slip:
+    """A mistake of typing in a CJK input mode, found by reading the lines."""
+    line: int
+    col: int       # where to point: the '：' or the U+3000
+    start: int     # where the YAML token it spoils starts
+    code: str
+    message: str
+    sure: bool = True  # False: a colon after words that may be prose, not a key
+
+    def problem(self, name: str) -> Problem:
+        return Problem(name, self.line, self.col, ERROR, self.code, self.message)
+
+
+def _typing_slips(lines: list[str]) -> list[_Slip]:
+    """Full-width colons after a key and full-width spaces in indentation,
+    outside block texts (where they are just text)."""
+    slips: list[_Slip] = []
+    if not any("：" in line or "\u3000" in line for line in lines):
+        return slips
+    block_indent = None  # the indentation of the line that opened a block text
+    for number, line in enumerate(lines, 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not line.strip(" ") or indent > block_indent:
+                continue
+            block_indent = None
+        content = line.strip(" \u3000")
+        if not content or content.startswith("#"):
+            continue
+        leading = re.match(r"[ \u3000]*", line).group()
+        if "\u3000" in leading:
+            col = leading.index("\u3000") + 1
+            slips.append(_Slip(number, col, col, "full-width-space",
+                               "the line is indented with a full-width space (U+3000, 全形空白); YAML indents with "
+                               "half-width spaces: replace it with spaces, lined up with the lines around it"))
+            continue
+        colon = _FULL_WIDTH_COLON.match(line)
+        if colon:
+            key = colon.group(2).strip()
+            slips.append(_Slip(number, colon.start(3) + 1, len(colon.group(1)) + 1, "full-width-colon",
+                               f"'{key}：' has a full-width colon '：' (全形冒號); YAML separates a key from its value "
+                               f"with a half-width colon and a space: write '{key}: '",
+                               sure=bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key))))
+        if _BLOCK_HEADER.search(line) and (":" in line or line.lstrip(" ").startswith("-")):
+            block_indent = indent
+    return slips
+
+
+def _typing_slips_in_values(slips: list[_Slip], result: LoadedFile) -> None:
+    """The slips that YAML read as a text without complaint (`organisation:` then
+    `  name： 晨曦`): reported where a key or value starts at the slip."""
+    if not slips:
+        return
+    starts: dict[tuple[int, int], Path] = {}
+    for path, pos in result.positions.items():
+        starts.setdefault((pos.value_line, pos.value_col), path)
+        starts.setdefault((pos.line, pos.col), path[:-1] if pos.line != pos.value_line or pos.col != pos.value_col
+                          else path)
+    for slip in slips:
+        path = starts.get((slip.line, slip.start))
+        if path is None or not slip.sure:
+            continue
+        result.problems.append(slip.problem(result.name))
+        if path == ():
+            result.data = None
+        result.unreadable.add(path)
+
+
 def _has_content(text: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") and line.strip() not in ("---", "...")
                for line in text.splitlines())
@@ -174,8 +274,11 @@ _SYNTAX_HINTS = [
 ]
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str] | None = None) -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    quoting = _needs_quotes(mark, lines) if lines and mark else None
+    if quoting:
+        return Problem(name, mark.line + 1, mark.column + 1, ERROR, "needs-quotes", quoting)
     detail = exc.problem or exc.context or "unreadable YAML"
     hint = next((h for key, h in _SYNTAX_HINTS if key in detail), None)
     message = f"the YAML is not well-formed ({_plain(detail)})"
@@ -185,6 +288,24 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
     return Problem(name, line, col, ERROR, "yaml-syntax", message)
 
 
+def _needs_quotes(mark, lines: list[str]) -> str | None:
+    """`handle: @chenxi.tea`: a value that starts with '@' or '`', which YAML
+    keeps for later use, in words with the quoted value."""
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    char = line[mark.column:mark.column + 1]
+    if char not in ("@", "`"):
+        return None
+    before = line[:mark.column].strip()
+    value = re.split(r"[ \t]+#", line[mark.column:])[0].rstrip()
+    in_brackets = "[" in before or "{" in before
+    if in_brackets:
+        value = re.split(r"[,\]}]", value)[0].strip()
+    quoted = f"'{value}'" if '"' in value else f'"{value}"'
+    fix = quoted if in_brackets or not before.endswith((":", "-")) else f"{before} {quoted}"
+    return (f"'{value}' starts with '{char}', which YAML does not allow at the start of a value "
+            f"without quotes: write {fix}")
+
+
 def _plain(text: str) -> str:
     return " ".join(text.split())
 
@@ -192,9 +313,10 @@ def _plain(text: str) -> str:
 class _Builder:
     """Builds plain Python data from parser events, recording positions."""
 
-    def __init__(self, result: LoadedFile):
+    def __init__(self, result: LoadedFile, lines: list[str] | None = None):
         self.result = result
         self.events = None
+        self.lines = lines or []
 
     def run(self, events):
         self.events = iter(events)
@@ -272,6 +394,8 @@ class _Builder:
             if not ok or value is _UNREADABLE:
                 self.result.unreadable.add(path)
                 return None
+            if isinstance(value, str) and event.start_mark.line != event.end_mark.line:
+                value = self._refold(event, value)
             return value
         self._record(path, key_mark, event.start_mark)
         if isinstance(event, SequenceStartEvent):
@@ -285,11 +409,14 @@ class _Builder:
             return items if ok else None
         mapping: dict[str, Any] = {}
         seen: dict[str, Any] = {}
+        commas = _CommaRun() if getattr(event, "flow_style", False) else None
         for key_event in self.events:
             if isinstance(key_event, MappingEndEvent):
                 break
             key = self._key(key_event)
             value_event = next(self.events)
+            if commas is not None and self._comma_split(commas, key_event, value_event):
+                self.result.unreadable.add(path)
             if key is None:
                 self._skip(value_event)
                 continue
@@ -302,9 +429,88 @@ class _Builder:
                 continue
             seen[key] = key_event.start_mark
             mapping[key] = self._value(value_event, path + (key,), depth + 1, key_event.start_mark)
+        if commas is not None:
+            self._comma_problem(commas)
         if not ok:
             self.result.unreadable.add(path)
         return mapping if ok else None
+
+    # --- an ASCII comma inside a value in { } ------------------------------------------------
+
+    def _comma_split(self, run: "_CommaRun", key_event, value_event) -> bool:
+        """In `{answer: 否,大多是中性, next: x}` the comma ends the value and
+        '大多是中性' becomes a key without a value; True when this entry is such
+        a piece (reported once the mapping ends)."""
+        piece = (isinstance(key_event, ScalarEvent) and _plain_style(key_event)
+                 and isinstance(value_event, ScalarEvent) and _plain_style(value_event) and value_event.value == ""
+                 and run.last is not None and self._comma_before(key_event.start_mark) is not None)
+        if piece:
+            if not run.pieces:
+                run.comma = self._comma_before(key_event.start_mark)
+            run.pieces.append(key_event)
+        else:
+            self._comma_problem(run)
+            run.pieces = []
+            run.last = None
+            if isinstance(key_event, ScalarEvent) and isinstance(value_event, ScalarEvent) \
+                    and _plain_style(value_event) and value_event.value:
+                run.last = (key_event, value_event)
+        return piece
+
+    def _comma_before(self, mark) -> tuple[int, int] | None:
+        line = self.lines[mark.line] if mark.line < len(self.lines) else ""
+        i = mark.column - 1
+        while i >= 0 and line[i] in " \t":
+            i -= 1
+        return (mark.line, i) if i > 0 and line[i] == "," and line[i - 1] not in " \t,{" else None
+
+    def _comma_problem(self, run: "_CommaRun") -> None:
+        if not run.pieces or run.last is None:
+            return
+        key_event, value_event = run.last
+        last = run.pieces[-1]
+        line = self.lines[value_event.start_mark.line]
+        if last.end_mark.line == value_event.start_mark.line:
+            whole = line[value_event.start_mark.column:last.end_mark.column]
+        else:
+            whole = ",".join([value_event.value] + [p.value for p in run.pieces])
+        first = run.pieces[0].value
+        full_width = re.sub(r"[ \t]*,[ \t]*", "，", whole)
+        self.result.problems.append(Problem(
+            self.result.name, run.comma[0] + 1, run.comma[1] + 1, ERROR, "comma-in-braces",
+            f"the comma after '{value_event.value}' ends the value inside {{ }}, so '{first}' is read as a key of "
+            f"its own: write the full-width comma '，' ({full_width}), or put the value in quotes: "
+            f"{key_event.value}: \"{whole}\""))
+        run.pieces = []
+        run.last = None
+
+    # --- folded text -------------------------------------------------------------------------
+
+    def _refold(self, event, value: str) -> str:
+        """`value` with no space where a line break between two CJK characters was folded."""
+        literal = self._unfolded(event)
+        return _join_cjk(value, literal) if literal is not None else value
+
+    def _unfolded(self, event) -> str | None:
+        """The text of a folded (`>`) or plain multi-line scalar with its line
+        breaks kept: what YAML folded `value` from."""
+        start, end = event.start_mark, event.end_mark
+        lines = self.lines
+        if end.line >= len(lines) + 1:
+            return None
+        if event.style == ">":
+            if re.match(r">[-+]?[1-9]", lines[start.line][start.column:]):
+                return None  # an explicit indentation: rare, left as YAML folds it
+            body = lines[start.line + 1:end.line] + ([lines[end.line][:end.column]] if end.column else [])
+            first = next((line for line in body if line.strip(" ")), None)
+            if first is None:
+                return None
+            indent = len(first) - len(first.lstrip(" "))
+            return "\n".join(line[indent:] if line.strip(" ") else "" for line in body)
+        if _plain_style(event):
+            body = [lines[start.line][start.column:], *lines[start.line + 1:end.line], lines[end.line][:end.column]]
+            return "\n".join(line.strip(" \t") for line in body)
+        return None
 
     def _key(self, event) -> str | None:
         if isinstance(event, ScalarEvent) and event.anchor is None and event.tag is None and event.value != "<<":
@@ -361,6 +567,46 @@ class _Builder:
                           f"(the plan's dates lie between {FIRST_YEAR} and {LAST_YEAR})")
             return _UNREADABLE
         return value
+
+
+class _CommaRun:
+    """The entries of one { } mapping that an ASCII comma split off a value."""
+
+    def __init__(self):
+        self.last = None      # (key event, value event) of the last entry with a plain value
+        self.pieces = []      # key events of the pieces split off it
+        self.comma = None     # (line, col), 0-based, of the first comma
+
+
+# Chinese and Japanese characters and their punctuation, which are written
+# without spaces between them (not Hangul: Korean separates words by spaces).
+_CJK = re.compile(r"[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3200-\u32ff"
+                  r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff01-\uff60"
+                  r"\U00020000-\U0003134f]")
+
+
+def _join_cjk(folded: str, literal: str) -> str:
+    """`folded` with the spaces that stand for a line break between two CJK
+    characters of `literal` taken out; `folded` itself if the two do not line up."""
+    out = []
+    i = j = 0
+    while j < len(folded):
+        if i < len(literal) and literal[i] == folded[j]:
+            out.append(folded[j])
+        elif i < len(literal) and literal[i] == "\n" and folded[j] == " ":
+            joined = 0 < i < len(literal) - 1 and _CJK.match(literal[i - 1]) and _CJK.match(literal[i + 1])
+            if not joined:
+                out.append(" ")
+        elif i < len(literal) and literal[i] == "\n":
+            i += 1  # a break that folding took away (before an empty line)
+            continue
+        elif i >= len(literal) and folded[j] == "\n":
+            out.append("\n")  # the final line break that YAML keeps (clip, keep)
+        else:
+            return folded
+        i += 1
+        j += 1
+    return "".join(out)
 
 
 def _plain_style(event) -> bool:
