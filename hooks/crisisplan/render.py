@@ -414,7 +414,7 @@ class PlanView:
         self.playbooks = plan.playbooks
         self.playbook_list = sorted(plan.playbooks.values(), key=lambda p: (str(p.get("title", "")).casefold(), p["id"]))
         self.trees = plan.trees
-        self.triage = TRIAGE_TREE if TRIAGE_TREE in plan.trees else next(iter(plan.trees), None)
+        self.triage = triage_tree(plan)
         self.tree_list = sorted(plan.trees.values(),
                                 key=lambda t: (t["id"] != self.triage, str(t.get("title", "")).casefold(), t["id"]))
 
@@ -608,6 +608,17 @@ class PlanView:
 
     def overdue(self, day) -> bool:
         return day is not None and day < self.today
+
+
+def triage_tree(plan: Plan) -> str | None:
+    """The id of the tree that tells whether something is a crisis: the one
+    about.yaml names (crisis.triage_tree), else the tree is-this-a-crisis,
+    else none (never just the first tree: its button would ask another question)."""
+    crisis = plan["about"].get("crisis")
+    declared = crisis.get("triage_tree") if isinstance(crisis, dict) else None
+    if isinstance(declared, str) and declared in plan.trees:
+        return declared
+    return TRIAGE_TREE if TRIAGE_TREE in plan.trees else None
 
 
 def _unique(items) -> list:
