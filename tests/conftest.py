@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The browser fixtures, shared by every browser test file (see browsing.py).
+pytest_plugins = ["browsing"]
+
 ROOT = Path(__file__).resolve().parent.parent
 # The live example plan: policy owners edit it (new versions, numbers, steps),
 # so only test_example_plan_is_valid_and_clean reads it.

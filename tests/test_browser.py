@@ -6,12 +6,7 @@ Screenshots land in tests/.output/screenshots/ for a person to look at.
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -19,39 +14,11 @@ import pytest
 
 from crisisplan import check_plan
 
-from conftest import FULL_PLAN, ROOT, TODAY
+from browsing import DESKTOP, PHONE, SCREENSHOTS, search, serve, shoot, sync_api  # fixtures: browser, context
+from conftest import FULL_PLAN, TODAY
 from handbook_build import full_site
 
 pytestmark = pytest.mark.browser
-
-# Debian's chromium (`make browser` installs it); on a GitHub runner the
-# workflow links `chromium` to the runner's Chrome.
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without the background-networking flags chromium tries to reach Google's
-# hosts at start; this machine's network refuses them.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = ROOT / "tests" / ".output" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-# Material renders each diagram into a closed shadow root; opening them lets
-# the test see the SVG (what is drawn is the same).
-OPEN_SHADOW_ROOTS = """
-const attachShadow = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) { return attachShadow.call(this, {...init, mode: "open"}); };
-"""
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):  # in CI a missing browser is a failure, never a quiet skip
-        raise RuntimeError(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)", allow_module_level=True)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
@@ -60,71 +27,13 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(built):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=built))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Requests(list):
-    """Every URL the pages of one context asked for."""
-
-    def foreign(self, *allowed_prefixes: str) -> list[str]:
-        local = allowed_prefixes + ("data:", "blob:")
-        return [url for url in self if not url.startswith(local)]
-
-
-@pytest.fixture
-def context(browser):
-    contexts = []
-
-    def make(**options):
-        ctx = browser.new_context(**options)
-        ctx.add_init_script(OPEN_SHADOW_ROOTS)
-        ctx.requests = Requests()
-        ctx.on("request", lambda request: ctx.requests.append(request.url))
-        ctx.failures = []  # requests answered with an error, or not at all
-        ctx.on("response", lambda response: response.status >= 400 and ctx.failures.append(
-            f"{response.status} {response.url}"))
-        # (ERR_ABORTED: the test went on to the next page before this one had finished)
-        ctx.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED" and ctx.failures.append(
-            f"{request.failure} {request.url}"))
-        contexts.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    with serve(built) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def plan():
     return check_plan(FULL_PLAN, today=TODAY).plan
-
-
-def search(page, words: str):
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # A query typed before the index is loaded is dropped: wait for it.
-    sync_api.expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search",
-                                                                               timeout=20_000)
-    page.locator("input.md-search__input").press_sequentially(words, delay=20)  # as a person types
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    return page.locator(".md-search-result__item")
-
-
-def shoot(page, name: str, full_page: bool = True):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
 
 
 # --- the tests ------------------------------------------------------------------------------

@@ -6,10 +6,7 @@ every page is the second line: it refuses inline handlers and other hosts.
 """
 from __future__ import annotations
 
-import functools
 import html
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ import pytest
 from conftest import CASES
 from handbook_build import mkdocs_build
 from hostile import PAYLOAD, hostile_plan
-from test_browser import browser, context, search  # noqa: F401  (fixtures)
+from browsing import search, serve  # fixtures: browser, context
 
 pytestmark = pytest.mark.slow
 
@@ -63,19 +60,10 @@ def test_no_source_maps_or_other_unneeded_files_are_published(hostile_site):
 # --- in the browser -------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(_QuietHandler, directory=hostile_site))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(hostile_site) as url:
+        yield url
 
 
 def _watched_page(context):
