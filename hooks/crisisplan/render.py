@@ -511,6 +511,15 @@ class PlanView:
             return str((entries.get(entry_id) or {}).get("title", entry_id))
         return _NAV_TITLES.get(page, page)
 
+    @staticmethod
+    def group_name(name) -> str:
+        """A group's name as a heading: as written, except that a lower-case
+        name such as "brand_names" reads "Brand names"."""
+        name = str(name)
+        if re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+            return name.replace("_", " ").replace("-", " ").capitalize()
+        return name
+
     def phone_text(self, number) -> str:
         """A phone number as shown: national format in the plan's country, international elsewhere."""
         return phones.display(number, self.region)
