@@ -69,7 +69,8 @@ def test_handbook_extra_is_what_every_page_shows():
     plan = small_plan(plan={"version": "2026.2", "effective": dt.date(2026, 10, 1), "classification": "Restricted"})
     assert site.handbook_extra(plan) == {
         "version": "2026.2", "effective": "1 October 2026", "effective_iso": "2026-10-01",
-        "classification": "Restricted", "mermaid": "javascripts/mermaid.min.js"}
+        "classification": "Restricted", "mermaid": "javascripts/mermaid.min.js", "language": "en",
+        "words": {"version": "Plan version 2026.2", "effective_before": "effective ", "effective_after": ""}}
     assert site.handbook_extra(small_plan(plan={"version": "1"}))["classification"] == "Internal"
 
 

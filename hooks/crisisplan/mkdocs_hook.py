@@ -18,8 +18,11 @@ imports MkDocs. This is the one module that does.
 """
 from __future__ import annotations
 
+import atexit
 import copy
 import logging
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -29,7 +32,7 @@ from pymdownx.superfences import fence_code_format
 
 from . import check_plan, render, site
 
-__all__ = ["on_config", "on_files", "on_serve", "on_post_page", "on_post_template"]
+__all__ = ["on_config", "on_pre_build", "on_files", "on_serve", "on_post_page", "on_post_template"]
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
@@ -79,7 +82,7 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
-@event_priority(-50)  # after Material's offline plugin, whose CDN polyfill is replaced here
+@event_priority(50)  # before Material's search plugin, which reads the language set here
 def on_config(config):
     global _plan_dir, _themes
     root = _root(config)
@@ -100,13 +103,67 @@ def on_config(config):
     _generated.update(pages)
     _use_packaged_theme(config, _themes)
     _supply_defaults(config)
-    config.site_name = site.site_name(plan)
-    config.nav = render.nav(plan, pages)
+    words = site.language(plan, _themes)
+    _use_language(config, plan, words)
+    config.site_name = site.site_name(plan, words)
+    config.nav = render.nav(plan, pages, words)
     if not site.wants_version_selector():
         config.extra.pop("version", None)
-    config.extra["handbook"] = site.handbook_extra(plan)
-    config.extra["polyfills"] = site.local_polyfills(config.extra.get("polyfills", []))
+    config.extra["handbook"] = site.handbook_extra(plan, words)
     return config
+
+
+@event_priority(-50)  # after Material's offline plugin (its on_config), whose CDN polyfill is replaced here
+def on_pre_build(config):
+    config.extra["polyfills"] = site.local_polyfills(config.extra.get("polyfills", []))
+
+
+def _use_language(config, plan, words) -> None:
+    """plan.language in Material: `theme.language` (<html lang>, Material's own
+    words), the search plugin's `lang` and `separator` and, for Chinese, the
+    dictionaries jieba segments the text with (see site.search_settings). The
+    search plugin reads these in its own on_config, which runs after this one."""
+    config.theme["language"] = site.theme_language(words, _material_files("partials/languages", ".html"))
+    dark, light = site.palette_toggles(words)
+    for scheme in config.theme.get("palette") or []:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        if isinstance(toggle, dict) and toggle.get("name") in ("Switch to dark mode", "Switch to light mode"):
+            toggle["name"] = dark if toggle["name"] == "Switch to dark mode" else light
+    search = next((plugin for name, plugin in config.plugins.items()
+                   if name in ("search", "material/search")), None)
+    if search is None:
+        return
+    settings = site.search_settings(words, _material_files("assets/javascripts/lunr/min", ".min.js", "lunr."))
+    search.config.lang = settings["lang"]
+    if "separator" in settings:
+        search.config.separator = settings["separator"]
+    if words.locale.language in site.SEGMENTED:
+        search.config.jieba_dict = search.config.jieba_dict or site.jieba_dictionary(words)
+        search.config.jieba_dict_user = search.config.jieba_dict_user or _user_dictionary(plan)
+
+
+def _material_files(folder: str, suffix: str, prefix: str = "") -> list[str]:
+    """Names of the files in a folder of Material's templates: its languages, lunr's languages."""
+    import material
+
+    path = Path(material.__file__).parent / "templates" / folder
+    return [p.name[len(prefix):-len(suffix)] for p in path.glob(f"{prefix}*{suffix}")]
+
+
+_scratch: list[Path] = []
+
+
+def _user_dictionary(plan) -> str | None:
+    """The plan's own words as a jieba user dictionary file, kept until the process ends."""
+    text = site.jieba_user_dictionary(plan)
+    if not text:
+        return None
+    if not _scratch:
+        _scratch.append(Path(tempfile.mkdtemp(prefix="crisisplan-search-")))
+        atexit.register(shutil.rmtree, _scratch[0], True)
+    path = _scratch[0] / "jieba-user-dictionary.txt"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
 
 
 def _use_packaged_theme(config, themes: list[Path]) -> None:

@@ -31,7 +31,7 @@ from types import TracebackType
 
 import jinja2
 
-from . import platforms
+from . import i18n, platforms
 from . import phones
 from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
@@ -46,24 +46,27 @@ TRIAGE_TREE = "is-this-a-crisis"
 # The triage tree (TRIAGE) comes second; "changes.md" only exists when a
 # change summary is given.  Playbooks and trees fill their sections.
 TRIAGE = "<triage tree>"
+N_ = i18n.N_
+# Titles are English; nav() and PlanView.title_of translate them (N_ marks
+# them for the catalogues).
 NAV: tuple[tuple[str, str], ...] = (
-    ("In a crisis? Start here", "index.md"),
-    ("Is this a crisis?", TRIAGE),
-    ("Escalation", "escalation.md"),
-    ("Contacts", "contacts.md"),
-    ("Roles", "roles.md"),
-    ("Playbooks", "playbooks/index.md"),
-    ("Decision trees", "trees/index.md"),
-    ("Channels", "channels.md"),
-    ("Community guidelines", "community-guidelines.md"),
-    ("Employee policy", "employee-policy.md"),
-    ("Monitoring", "monitoring.md"),
-    ("Metrics", "metrics.md"),
-    ("Post-crisis review", "post-crisis-review.md"),
-    ("Drills", "drills.md"),
-    ("About this plan", "about.md"),
-    ("What changed in this version", "changes.md"),
-    ("Plan format reference", "reference.md"),
+    (N_("In a crisis? Start here"), "index.md"),
+    (N_("Is this a crisis?"), TRIAGE),
+    (N_("Escalation"), "escalation.md"),
+    (N_("Contacts"), "contacts.md"),
+    (N_("Roles"), "roles.md"),
+    (N_("Playbooks"), "playbooks/index.md"),
+    (N_("Decision trees"), "trees/index.md"),
+    (N_("Channels"), "channels.md"),
+    (N_("Community guidelines"), "community-guidelines.md"),
+    (N_("Employee policy"), "employee-policy.md"),
+    (N_("Monitoring"), "monitoring.md"),
+    (N_("Metrics"), "metrics.md"),
+    (N_("Post-crisis review"), "post-crisis-review.md"),
+    (N_("Drills"), "drills.md"),
+    (N_("About this plan"), "about.md"),
+    (N_("What changed in this version"), "changes.md"),
+    (N_("Plan format reference"), "reference.md"),
 )
 
 _NAV_TITLES = {path: title for title, path in NAV}
@@ -111,15 +114,20 @@ class RenderError(Exception):
 
 # --- the API ---------------------------------------------------------------------------
 
-def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown: str | None = None) -> dict[str, str]:
+def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown: str | None = None,
+                 language: i18n.Language | None = None) -> dict[str, str]:
     """Every page of the handbook: {path under docs/: Markdown}, plus the vCard file.
 
     `templates_dir` is a folder or a list of folders searched in order.
     `changes_markdown` (trusted Markdown, e.g. from `crisisplan diff`) adds
     "changes.md"; without it there is no such page.
+    `language` gives the handbook's own words; by default the plan's
+    language (plan.language), with the catalogues in the `locale/` folders
+    beside the template folders (see i18n.py).
     """
-    env = environment(_folders(templates_dir))
-    view = PlanView(plan)
+    language = language or i18n.for_plan(plan, locale_dirs(templates_dir))
+    env = environment(_folders(templates_dir), language)
+    view = PlanView(plan, language)
     pages: dict[str, str] = {}
     macros: dict[str, Macros] = {}
 
@@ -136,7 +144,7 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
 
     for path, template in SINGLE_PAGES.items():
         if template == "reference":
-            render(path, template, files=reference_files())
+            render(path, template, files=reference_files(language))
         else:
             section = plan.registry.get(path.removesuffix("/index.md").removesuffix(".md"))
             if section and not (plan.folder(section.name) if section.folder else plan[section.name]):
@@ -186,7 +194,7 @@ class Macros:
         return remembered
 
 
-def nav(plan: Plan, pages: dict | None = None) -> list:
+def nav(plan: Plan, pages: dict | None = None, language: i18n.Language | None = None) -> list:
     """The `nav` of mkdocs.yml for this plan, in NAV order.
 
     Playbooks and trees are listed by path only: MkDocs then takes their
@@ -211,7 +219,8 @@ def nav(plan: Plan, pages: dict | None = None) -> list:
             out.append({title: path})
     if pages is not None:
         out = [item for item in out if _nav_paths(item) & pages.keys()]
-    return out
+    language = language or i18n.for_plan(plan)
+    return [{language.gettext(title): value for title, value in item.items()} for item in out]
 
 
 def _nav_paths(item: dict) -> set:
@@ -219,9 +228,15 @@ def _nav_paths(item: dict) -> set:
     return set(value) if isinstance(value, list) else {value}
 
 
+def environment(folders: tuple[str, ...], language: i18n.Language | None = None) -> jinja2.Environment:
+    """One Jinja environment per search path and language (English by default),
+    kept for the life of the process."""
+    return _environment(folders, language or i18n.language(i18n.DEFAULT_LANGUAGE))
+
+
 @lru_cache(maxsize=8)
-def environment(folders: tuple[str, ...]) -> jinja2.Environment:
-    """One Jinja environment per search path, kept for the life of the process.
+def _environment(folders: tuple[str, ...], language: i18n.Language) -> jinja2.Environment:
+    """(See environment.)
 
     It keeps each template compiled in memory and compiles it again when its
     file changes, so `mkdocs serve` rebuilds reuse what the first build
@@ -237,10 +252,27 @@ def environment(folders: tuple[str, ...]) -> jinja2.Environment:
         # comments are written {## ... ##} in these templates.
         comment_start_string="{##",
         comment_end_string="##}",
+        extensions=["jinja2.ext.i18n"],
     )
+    # The handbook's own words: {% trans %}, _(), ngettext() and pgettext() in
+    # the templates, translated by the language's catalogues. `trimmed` joins
+    # the lines of a {% trans %} block, as `pybabel extract` does (babel.cfg).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(language.translations, newstyle=True)
+    env.globals["lang"] = language
     env.filters.update(md=md, md_block=md_block, mermaid=mermaid_label, fence=fence, tel=tel_href,
-                       mailto=mailto_href, url=url_href, minutes=minutes, date=date_text, plural=plural)
+                       mailto=mailto_href, url=url_href, minutes=language.minutes, date=language.date,
+                       plural=plural, choice=language.choice, unit=language.unit)
     return env
+
+
+def locale_dirs(templates_dir) -> list[Path]:
+    """The catalogue folders for these template folders, last wins: the
+    packaged theme's locale/, then `locale/` beside each template folder
+    (an organisation's theme folder has pages/ and locale/ side by side)."""
+    folders = [Path(folder).resolve().parent / i18n.LOCALE_FOLDER for folder in _folders(templates_dir)]
+    ordered = [i18n.packaged_locale_dir().resolve(), *reversed(folders)]
+    return [folder for folder in dict.fromkeys(ordered) if folder.is_dir()]
 
 
 def _folders(templates_dir) -> tuple[str, ...]:
@@ -388,8 +420,9 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 class PlanView:
     """The plan as the templates need it: entries by id and every reverse lookup, built once."""
 
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, language: i18n.Language | None = None):
         self.plan = plan
+        self.lang = language or i18n.for_plan(plan)
         self.today = plan.today
         about = plan["about"]
         self.organisation = about.get("organisation") or {}
@@ -462,8 +495,9 @@ class PlanView:
                 if isinstance(node, dict) and node.get("playbook"):
                     self.outcomes_for.setdefault(node["playbook"], []).append((tree, node_id, node))
         special = {
-            plan["community-guidelines"].get("moderation_tree"): ("community-guidelines.md", "Community guidelines"),
-            plan["channels"].get("channel_tree"): ("channels.md", "Channels"),
+            plan["community-guidelines"].get("moderation_tree"): ("community-guidelines.md",
+                                                                   self.lang.gettext("Community guidelines")),
+            plan["channels"].get("channel_tree"): ("channels.md", self.lang.gettext("Channels")),
         }
         self.tree_used_on = {k: v for k, v in special.items() if k}
 
@@ -478,28 +512,31 @@ class PlanView:
     def _role_mentions(self, plan: Plan) -> dict[str, list[tuple[str, str]]]:
         """role -> [(what the plan asks of it outside roles.yaml, page)]: its other duties, linked."""
         mentions: dict[str, list[tuple[str, str]]] = {}
+        _ = self.lang.gettext
 
         def add(role_id, text, page):
             if role_id:
                 mentions.setdefault(role_id, []).append((text, page))
 
-        add((plan["about"].get("stand_down") or {}).get("decided_by"), "Declares the crisis over",
+        add((plan["about"].get("stand_down") or {}).get("decided_by"), _("Declares the crisis over"),
             "about.md#stand-down")
         for channel in self.channels.values():
             add((channel.get("closing") or {}).get("authorised_by"),
-                f"Authorises closing {channel.get('handle')}", self.path("channel", channel["id"]))
-        add(plan["employee-policy"].get("report_to"), "Receives staff reports of worrying posts",
+                _("Authorises closing %(handle)s") % {"handle": channel.get("handle")},
+                self.path("channel", channel["id"]))
+        add(plan["employee-policy"].get("report_to"), _("Receives staff reports of worrying posts"),
             "employee-policy.md#during-a-crisis")
         for alert in plan["monitoring"].get("alerts") or []:
-            add(alert.get("notify"), f"Alerted by monitoring: {alert.get('signal')}", "monitoring.md#alerts")
-        add((plan["metrics"].get("reporting") or {}).get("owner"), "Compiles the crisis metrics",
+            add(alert.get("notify"), _("Alerted by monitoring: %(signal)s") % {"signal": alert.get("signal")},
+                "monitoring.md#alerts")
+        add((plan["metrics"].get("reporting") or {}).get("owner"), _("Compiles the crisis metrics"),
             "metrics.md#reporting")
         review = plan["post-crisis-review"]
-        add(review.get("chair"), "Chairs the post-crisis review", "post-crisis-review.md")
+        add(review.get("chair"), _("Chairs the post-crisis review"), "post-crisis-review.md")
         for role_id in _unique(review.get("participants") or []):
             if role_id != review.get("chair"):
-                add(role_id, "Takes part in the post-crisis review", "post-crisis-review.md#participants")
-        add(plan["drills"].get("coordinator"), "Runs the drills programme", "drills.md")
+                add(role_id, _("Takes part in the post-crisis review"), "post-crisis-review.md#participants")
+        add(plan["drills"].get("coordinator"), _("Runs the drills programme"), "drills.md")
         return mentions
 
     def title_of(self, page: str) -> str:
@@ -509,7 +546,7 @@ class PlanView:
             entries = self.playbooks if folder == "playbooks" else self.trees
             entry_id = name[: -len(".md")].removesuffix("_")
             return str((entries.get(entry_id) or {}).get("title", entry_id))
-        return _NAV_TITLES.get(page, page)
+        return self.lang.gettext(_NAV_TITLES.get(page, page))
 
     @staticmethod
     def group_name(name) -> str:
@@ -529,7 +566,9 @@ class PlanView:
         return phones.tel_uri(number, self.region)
 
     def platform(self, channel: dict) -> str:
-        return platforms.name(channel.get("platform"))
+        """The channel's platform by name: a brand name as it is, the others translated."""
+        platform = channel.get("platform")
+        return self.lang.choice(platform, "platform", platforms.name(platform))
 
     # Where things are shown --------------------------------------------------------------
 
@@ -568,7 +607,7 @@ class PlanView:
 
     def post_unit(self, channel: dict) -> str:
         """What the channel's post limit counts: "characters", or "bytes" (Google Maps review replies)."""
-        return platforms.unit(channel.get("platform"))
+        return self.lang.unit(platforms.unit(channel.get("platform")))
 
     def statements(self, playbook: dict) -> list[dict]:
         """Each holding statement with its channel, length as the platform counts it, and limit."""
@@ -581,7 +620,7 @@ class PlanView:
                 "channel": channel,
                 "text": text,
                 "length": post_length(text, channel.get("platform")),
-                "unit": platforms.unit(channel.get("platform")),
+                "unit": self.lang.unit(platforms.unit(channel.get("platform"))),
                 "limit": self.post_limit(channel),
             })
         return out
@@ -645,13 +684,14 @@ class Field:
     details: list[str]
 
 
-def reference_files() -> list[dict]:
+def reference_files(language: i18n.Language | None = None) -> list[dict]:
     """[{name, file, fields}] for every plan file, in plan order, from the schemas' `meta`.
 
     The `review` block every section shares comes first, as its own entry
     (name "review"), and is left out of the files.
     """
     from .schema import load_schemas
+    lang = language or i18n.language()
     by_name = load_schemas().by_name
     out = []
     review = None
@@ -663,64 +703,87 @@ def reference_files() -> list[dict]:
             review = review or schema["review"]
             del schema["review"]
         file = f"{name}.yaml" if name in DOMAIN_FILES else f"{name}/<id>.yaml"
-        out.append({"name": name, "file": file, "fields": list(_fields(schema, ""))})
+        out.append({"name": name, "file": file, "fields": list(_fields(schema, "", lang))})
     if review:
-        out.insert(0, {"name": "review", "file": "review", "fields": list(_fields({"review": review}, ""))})
+        out.insert(0, {"name": "review", "file": "review", "fields": list(_fields({"review": review}, "", lang))})
     return out
 
 
-_TYPES = {"string": "text", "integer": "whole number", "boolean": "yes or no", "date": "date",
-          "dict": "block", "list": "list", "number": "number"}
+def _types(lang: i18n.Language) -> dict[str, str]:
+    """Schema types in words; `list` and `list of …` by what the list holds."""
+    return {"string": lang.pgettext("field type", "text"), "integer": lang.pgettext("field type", "whole number"),
+            "boolean": lang.pgettext("field type", "yes or no"), "date": lang.pgettext("field type", "date"),
+            "dict": lang.pgettext("field type", "block"), "list": lang.pgettext("field type", "list"),
+            "number": lang.pgettext("field type", "number")}
 
 
-def _fields(schema: dict, prefix: str):
+def _list_of(lang: i18n.Language, inner: str | None) -> str:
+    return {"dict": lang.pgettext("field type", "list of blocks"), "string": lang.pgettext("field type", "list of text"),
+            "integer": lang.pgettext("field type", "list of whole numbers"), "date": lang.pgettext("field type", "list of dates"),
+            "number": lang.pgettext("field type", "list of numbers"),
+            "boolean": lang.pgettext("field type", "list of yes or no")}.get(inner, lang.pgettext("field type", "list of values"))
+
+
+def _ref_noun(lang: i18n.Language, ref: str) -> str:
+    """What an id refers to, in words ("a person in contacts.yaml")."""
+    _ = lang.gettext
+    nouns = {"contact": _("a person in contacts.yaml"), "role": _("a role in roles.yaml"),
+             "severity": _("a severity level in escalation.yaml"), "playbook": _("a playbook in playbooks/"),
+             "tree": _("a decision tree in trees/"), "channel": _("a channel in channels.yaml"),
+             "action": _("a moderation action in community-guidelines.yaml")}
+    return nouns.get(ref) or KIND_HOME.get(ref, "a " + ref)
+
+
+def _fields(schema: dict, prefix: str, lang: i18n.Language):
     for name, rules in schema.items():
         if not isinstance(rules, dict):
             continue
         path = f"{prefix}{name}"
-        yield _field(path, rules)
-        yield from _inner(path, rules)
+        yield _field(path, rules, lang)
+        yield from _inner(path, rules, lang)
 
 
-def _inner(path: str, rules: dict):
+def _inner(path: str, rules: dict, lang: i18n.Language):
     inner = rules.get("schema")
     if rules.get("type") == "dict" and isinstance(inner, dict):
-        yield from _fields(inner, path + ".")
+        yield from _fields(inner, path + ".", lang)
     elif rules.get("type") == "list" and isinstance(inner, dict) and isinstance(inner.get("schema"), dict) \
             and inner.get("type") == "dict":
-        yield from _fields(inner["schema"], path + "[].")
+        yield from _fields(inner["schema"], path + "[].", lang)
     values = rules.get("valuesrules")
     if isinstance(values, dict):
         key = "<step id>" if path.endswith("nodes") else "<group>"
         item = f"{path}.{key}"
         if isinstance(values.get("schema"), dict) and values.get("type") == "dict":
-            yield from _fields(values["schema"], item + ".")
+            yield from _fields(values["schema"], item + ".", lang)
         else:
-            yield _field(item, values)
+            yield _field(item, values, lang)
 
 
-def _field(path: str, rules: dict) -> Field:
-    kind = _TYPES.get(rules.get("type"), str(rules.get("type", "")))
+def _field(path: str, rules: dict, lang: i18n.Language) -> Field:
+    _ = lang.gettext
+    kind = _types(lang).get(rules.get("type"), str(rules.get("type", "")))
     inner = rules.get("schema")
     if rules.get("type") == "list" and isinstance(inner, dict):
-        kind = "list of " + ("blocks" if inner.get("type") == "dict" else _TYPES.get(inner.get("type"), "values"))
+        kind = _list_of(lang, inner.get("type"))
     details = []
     ref = rules.get("ref") or (inner.get("ref") if isinstance(inner, dict) else None)
     if ref:
-        details.append(f"the id of {KIND_HOME.get(ref, 'a ' + ref)}")
+        details.append(_("the id of %(thing)s") % {"thing": _ref_noun(lang, ref)})
     if rules.get("allowed"):
-        details.append("one of " + ", ".join(f"`{a}`" for a in rules["allowed"]))
+        details.append(_("one of %(values)s") % {"values": ", ".join(f"`{a}`" for a in rules["allowed"])})
     if "min" in rules or "max" in rules:
         if "min" in rules and "max" in rules:
-            details.append(f"from {rules['min']} to {rules['max']}")
+            details.append(_("from %(min)s to %(max)s") % {"min": rules["min"], "max": rules["max"]})
         elif "min" in rules:
-            details.append(f"at least {rules['min']}")
+            details.append(_("at least %(min)s") % {"min": rules["min"]})
         else:
-            details.append(f"at most {rules['max']}")
+            details.append(_("at most %(max)s") % {"max": rules["max"]})
     if rules.get("minlength"):
-        details.append(f"at least {plural(rules['minlength'], 'item')}")
+        details.append(lang.ngettext("at least %(num)s item", "at least %(num)s items", rules["minlength"])
+                       % {"num": rules["minlength"]})
     if rules.get("defines"):
-        details.append("must be unique")
+        details.append(_("must be unique"))
     return Field(path, kind, bool(rules.get("required")), str(rules.get("meta", "")), details)
 
 
@@ -733,6 +796,7 @@ _TEL_TYPES = {"mobile": "CELL,VOICE", "office": "WORK,VOICE", "home": "HOME,VOIC
 def vcard(plan: Plan, view: PlanView | None = None) -> str:
     """Everyone in contacts.yaml as vCard 3.0 (RFC 2426), with their crisis roles in NOTE."""
     view = view or PlanView(plan)
+    lang = view.lang
     organisation = view.organisation.get("name", "")
     lines: list[str] = []
     for person in view.people.values():
@@ -752,7 +816,8 @@ def vcard(plan: Plan, view: PlanView | None = None) -> str:
             lines.append(f"TEL;TYPE={types}:{phones.dial_string(phone.get('number', ''), view.region)}")
         if person.get("email"):
             lines.append(f"EMAIL;TYPE=INTERNET,PREF:{_vtext(person['email'])}")
-        categories = ["Crisis team"] if internal else ["External", str(person.get("category") or "other")]
+        categories = ([lang.gettext("Crisis team")] if internal else
+                      [lang.gettext("External"), lang.choice(str(person.get("category") or "other"), "vcard-category")])
         lines.append("CATEGORIES:" + ",".join(_vtext(c) for c in categories))
         lines.append(f"NOTE:{_vtext(_vcard_note(view, person))}")
         lines.append(f"UID:{_vtext('crisisplan-' + str(person['id']))}")
@@ -761,19 +826,21 @@ def vcard(plan: Plan, view: PlanView | None = None) -> str:
 
 
 def _vcard_note(view: PlanView, person: dict) -> str:
+    _ = view.lang.gettext
     parts = []
-    roles = [f"{role.get('name')} ({duty})" for role, duty in view.roles_of.get(person["id"], [])]
+    roles = [_("%(role)s (%(duty)s)") % {"role": role.get("name"), "duty": view.lang.choice(duty, "duty")}
+             for role, duty in view.roles_of.get(person["id"], [])]
     if roles:
-        parts.append("Crisis roles: " + ", ".join(roles) + ".")
+        parts.append(_("Crisis roles: %(roles)s.") % {"roles": _(", ").join(roles)})
     backup = view.people.get(person.get("backup"))
     if backup:
         phone = view.phone_text((backup.get("phones") or [{}])[0].get("number", ""))
-        parts.append(f"Backup: {backup.get('name')} {phone}".rstrip() + ".")
+        parts.append(_("Backup: %(name)s.") % {"name": f"{backup.get('name')} {phone}".rstrip()})
     if person.get("availability"):
-        parts.append(f"Availability: {person['availability']}")
+        parts.append(_("Availability: %(availability)s") % {"availability": person["availability"]})
     if person.get("time_zone"):
-        parts.append(f"Time zone: {person['time_zone']}.")
-    parts.append(f"Crisis plan version {view.plan.version}.")
+        parts.append(_("Time zone: %(zone)s.") % {"zone": person["time_zone"]})
+    parts.append(_("Crisis plan version %(version)s.") % {"version": view.plan.version})
     return " ".join(" ".join(str(p).split()) for p in parts)
 
 

