@@ -240,7 +240,11 @@ def _language(tag: str, stamps: tuple[tuple[str, int], ...]) -> Language:
             continue
         for message in catalogue:
             if message.id and message.string and not message.fuzzy:
-                merged[message.id] = message  # an organisation's translation wins
+                packaged = merged.get(message.id, context=message.context)
+                if packaged is not None:
+                    packaged.string = message.string  # an organisation's translation wins
+                else:
+                    merged[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)

