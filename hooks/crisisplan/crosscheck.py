@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
@@ -158,7 +159,6 @@ _WELL_KNOWN_ZONES = (
 def time_zone_message(value: str, region: str | None = None, today: dt.date | None = None) -> str:
     """Why `value` is not a time zone, with the zone meant: for an offset such as
     "GMT+8", the zones with that offset, the plan's country's first."""
-    import unicodedata
     offset = _OFFSET.match(unicodedata.normalize("NFKC", value).strip().replace("\u2212", "-"))
     if offset and int(offset.group(2)) <= 14 and int(offset.group(3) or 0) < 60:
         sign = -1 if offset.group(1) == "-" else 1

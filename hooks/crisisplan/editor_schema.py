@@ -41,7 +41,8 @@ _PLURALS = {"string": "texts", "integer": "whole numbers", "number": "numbers", 
             "boolean": "true or false values", "date": "dates written YYYY-MM-DD", "list": "lists"}
 # What crisisplan checks itself, beyond the shape, said in a field's help.
 _PLAN_CHECKS = {
-    "phone": "crisisplan validate checks that the number can be dialled from abroad (with its country code).",
+    "phone": "crisisplan validate checks that the number can be dialled from abroad (written with its country code, "
+             "or as dialled in the plan's country), with any extension.",
     "email": "crisisplan validate checks that it is an email address.",
     "time_zone": "An IANA time zone such as Europe/London; crisisplan validate checks that it exists.",
 }

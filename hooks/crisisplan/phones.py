@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType, timezone
+from phonenumbers import PhoneNumberFormat, PhoneNumberType, geocoder, timezone
 
 # Words for "extension" libphonenumber does not know: Chinese 分機 (Taiwan),
 # 分机 (mainland), 轉/转 ("transfer to"), 內線/内线 ("inside line").
@@ -227,9 +227,14 @@ def _digits(digits: str) -> str:
 
 
 def _country(region: str | None) -> str:
+    """The country's name in English for messages ("Taiwan", "the United Kingdom")."""
     if not region or region == "001":
         return "any country"
-    return _COUNTRY_NAMES.get(region, region)
+    sample = phonenumbers.example_number(region)
+    name = geocoder.country_name_for_number(sample, "en") if sample is not None else ""
+    if not name:
+        return region
+    return "the " + name if re.match(r"United |.*(Republic|Islands|Netherlands|Philippines)", name) else name
 
 
 def _example(region: str | None) -> str:
@@ -238,12 +243,3 @@ def _example(region: str | None) -> str:
     if sample is None:
         return "+44 20 7946 0000"
     return phonenumbers.format_number(sample, PhoneNumberFormat.INTERNATIONAL)
-
-
-# Names for messages; any other region is named by its code.
-_COUNTRY_NAMES = {
-    "TW": "Taiwan", "HK": "Hong Kong", "MO": "Macau", "CN": "China", "SG": "Singapore", "MY": "Malaysia",
-    "JP": "Japan", "KR": "South Korea", "GB": "the United Kingdom", "IE": "Ireland", "US": "the United States",
-    "CA": "Canada", "AU": "Australia", "NZ": "New Zealand", "DE": "Germany", "FR": "France", "ES": "Spain",
-    "IT": "Italy", "NL": "the Netherlands", "IN": "India",
-}
