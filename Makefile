@@ -10,6 +10,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PLAN   ?= plan
 SITE   ?= site
+# internal (everything), partner or public: what the audience may not read is left out
+AUDIENCE ?=
 
 # The hook reads the plan folder from here, so `make build PLAN=x` builds x.
 export CRISISPLAN_PLAN := $(PLAN)
@@ -21,7 +23,7 @@ export NO_MKDOCS_2_WARNING := 1
 # `crisisplan build` builds into a scratch folder and swaps it in by rename only
 # when the build succeeded; builds of the same folder wait for each other.
 build: setup validate
-	@$(BIN)/crisisplan build $(PLAN) --site-dir $(SITE)
+	@$(BIN)/crisisplan build $(PLAN) --site-dir $(SITE)$(if $(AUDIENCE), --audience $(AUDIENCE))
 
 validate: setup
 	$(BIN)/crisisplan validate $(PLAN)
@@ -34,7 +36,7 @@ test: setup node browser
 # pushed: CI publishes for everyone. FORCE=1 replaces an already published
 # version whose content differs.
 publish: setup
-	$(BIN)/crisisplan publish $(PLAN)$(if $(FORCE), --force)
+	$(BIN)/crisisplan publish $(PLAN)$(if $(FORCE), --force)$(if $(AUDIENCE), --audience $(AUDIENCE))
 
 serve: setup
 	$(BIN)/mkdocs serve

@@ -61,6 +61,10 @@ def check(name: str | None) -> str:
     return name
 
 
+def narrowest(*audiences: str) -> str:
+    return min(audiences, key=lambda name: _WIDTH.get(name, 0))
+
+
 def may_read(reader: str, audience: str) -> bool:
     """Whether `reader` may read a value whose widest audience is `audience`."""
     return _WIDTH.get(audience, 0) >= _WIDTH[reader]
@@ -133,6 +137,7 @@ class _Walk:
         self.index: dict[str, dict[str, dict]] = {}
         self.hidden: list[Hidden] = []
         self.file = ""
+        self.ceiling = PUBLIC  # the widest audience anything in the current section may have
 
     def mapping(self, schema: dict, data: dict, audience: str, scopes: list, path: tuple) -> dict:
         out = {}
@@ -148,7 +153,7 @@ class _Walk:
 
     def value(self, rules: dict, value, inherited: str, scopes: list, path: tuple):
         here = [value, *scopes] if isinstance(value, dict) else scopes
-        audience = declared(rules, here) or inherited
+        audience = narrowest(declared(rules, here) or inherited, self.ceiling)
         if isinstance(value, dict):
             inner, values = rules.get("schema"), rules.get("valuesrules")
             if rules.get("type") == "dict" and isinstance(inner, dict):
@@ -183,10 +188,16 @@ class _Walk:
         return True
 
 
-def _audiences(schemas, name: str) -> str:
+def section_default(schemas, name: str) -> str:
     """The audience a section's top-level fields inherit."""
     section = schemas.sections.get(name)
     return getattr(schemas, "audiences", {}).get(name) or (section.audience if section else None) or DEFAULT
+
+
+def section_ceiling(schemas, name: str) -> str:
+    """The widest audience anything in a section may have: what audiences.yaml
+    sets for the whole section is the most it shows, whatever its fields say."""
+    return getattr(schemas, "audiences", {}).get(name) or PUBLIC
 
 
 def _walk_plan(plan, reader: str, schemas, known=None, kinds=frozenset()):
@@ -197,16 +208,16 @@ def _walk_plan(plan, reader: str, schemas, known=None, kinds=frozenset()):
         data = plan.domains.get(name)
         if not isinstance(data, dict):
             continue
-        walk.file = f"{name}.yaml"
-        domains[name] = walk.mapping(schemas.by_name.get(name, {}), data, _audiences(schemas, name), [data], ())
+        walk.file, walk.ceiling = f"{name}.yaml", section_ceiling(schemas, name)
+        domains[name] = walk.mapping(schemas.by_name.get(name, {}), data, section_default(schemas, name), [data], ())
     folders: dict[str, dict[str, dict]] = {}
     for name in plan.registry.folders:
         entries = {}
         for stem, data in plan.folder(name).items():
             if not isinstance(data, dict):
                 continue
-            walk.file = f"{name}/{stem}.yaml"
-            kept = walk.mapping(schemas.by_name.get(name, {}), data, _audiences(schemas, name), [data], ())
+            walk.file, walk.ceiling = f"{name}/{stem}.yaml", section_ceiling(schemas, name)
+            kept = walk.mapping(schemas.by_name.get(name, {}), data, section_default(schemas, name), [data], ())
             if kept:
                 entries[stem] = kept
         folders[name] = entries
@@ -234,11 +245,27 @@ def redact(plan, audience: str, schemas=None):
         if name not in ("playbooks", "trees"):
             domains[name] = entries
     return dataclasses.replace(plan, domains=domains, playbooks=folders.get("playbooks", {}),
-                               trees=folders.get("trees", {}), index=walk.index)
+                               trees=folders.get("trees", {}), index=walk.index, audience=audience)
+
+
+def setting(configured: str | None = None, environ=None) -> str:
+    """The audience a handbook is built for: $CRISISPLAN_AUDIENCE, else the
+    configured one (mkdocs.yml's extra.crisisplan.audience), else internal.
+    AudienceError for a name that is not an audience."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    return check(environ.get(ENV) or configured)
+
+
+def marker(plan) -> dict:
+    """What every page's marker says about the audience (see theme/main.html)."""
+    name = getattr(plan, "audience", INTERNAL)
+    return {"audience": name, "audience_label": LABELS[name]}
 
 
 def hidden(plan, audience: str, schemas=None) -> list[Hidden]:
-    """Every value of `plan` that `audience` may not read, by the schemas' audiences."""
+    """Every value of `plan` (the whole plan) that `audience` may not read, by the schemas' audiences."""
     audience = check(audience)
     if audience == INTERNAL or plan is None:
         return []
@@ -288,6 +315,19 @@ def field_audiences(schema: dict, inherited: str, prefix: str = "") -> Iterator[
         if isinstance(values, dict) and isinstance(values.get("schema"), dict) and values.get("type") == "dict":
             key = "<step id>" if path.endswith("nodes") else "<group>"
             yield from field_audiences(values["schema"], describe(values.get(RULE), words), f"{path}.{key}.")
+
+
+def annotate(fields, schema: dict, schemas, section: str | None) -> list:
+    """The reference page's fields (render.Field) with the audience of each, in
+    `section` (None: the review block every section shares)."""
+    inherited = section_default(schemas, section) if section else DEFAULT
+    ceiling = section_ceiling(schemas, section) if section else PUBLIC
+    words = dict(field_audiences(schema, inherited))
+
+    def capped(text: str) -> str:
+        return narrowest(text, ceiling) if text in _WIDTH else text if ceiling == PUBLIC else ceiling
+
+    return [dataclasses.replace(f, audience=capped(words.get(f.path, inherited))) for f in fields]
 
 
 def rules_of(schema: dict, path: str) -> dict | None:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .audience import ENV as AUDIENCE_ENV
 from .site import PLAN_ENV
 
 
@@ -54,9 +55,12 @@ def exclusive(site_dir: Path, say: Callable[[str], None] = lambda text: None) ->
 
 
 def build(site_dir: str | os.PathLike, plan_dir: str | os.PathLike | None = None,
-          config_file: str | os.PathLike = "mkdocs.yml", say: Callable[[str], None] = lambda text: None) -> None:
+          config_file: str | os.PathLike = "mkdocs.yml", say: Callable[[str], None] = lambda text: None,
+          audience: str | None = None) -> None:
     """Build the handbook of `plan_dir` (default: the one mkdocs.yml names) into
-    `site_dir`, atomically. BuildError when it was not built or not put in place."""
+    `site_dir`, atomically, for `audience` (default: $CRISISPLAN_AUDIENCE, else
+    the one mkdocs.yml names, else internal). BuildError when it was not built
+    or not put in place."""
     site_dir = Path(site_dir).absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with exclusive(site_dir, say):
@@ -64,16 +68,18 @@ def build(site_dir: str | os.PathLike, plan_dir: str | os.PathLike | None = None
             shutil.rmtree(stale, ignore_errors=True)
         scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         try:
-            _mkdocs_build(scratch, plan_dir, config_file)
+            _mkdocs_build(scratch, plan_dir, config_file, audience)
             swap_in(scratch, site_dir)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _mkdocs_build(into: Path, plan_dir, config_file) -> None:
+def _mkdocs_build(into: Path, plan_dir, config_file, audience: str | None = None) -> None:
     env = dict(os.environ)
     if plan_dir is not None:
         env[PLAN_ENV] = str(plan_dir)
+    if audience:
+        env[AUDIENCE_ENV] = audience
     env.setdefault("NO_MKDOCS_2_WARNING", "1")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(config_file), "--site-dir", str(into)]

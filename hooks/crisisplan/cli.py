@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 
+from .audience import AUDIENCES
 from .plan import check_plan
 from .problems import ERROR, Problem, format_problems, summary
 
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("--format", choices=("text", "markdown"), default="text", help="output format")
     diff.add_argument("--plan-path", default="plan", metavar="PATH",
                       help="where the plan lives inside the repository, for revisions (default: plan)")
+    diff.add_argument("--audience", choices=AUDIENCES, default="internal",
+                      help="compare only what this audience may read (default: internal, everything)")
     diff.set_defaults(run=run_diff)
 
     publish = commands.add_parser("publish", help="publish the plan's version into the local gh-pages branch with mike")
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
                          help="replace an already published version even though its content differs")
     publish.add_argument("--check", action="store_true",
                          help="only check that the version may be published, and print it")
+    publish.add_argument("--audience", choices=AUDIENCES, default="internal",
+                         help="who may read the published handbook: internal (default), partner or public")
     publish.set_defaults(run=run_publish)
 
     build = commands.add_parser(
@@ -49,7 +54,18 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--site-dir", default="site", metavar="DIR", help="where the handbook goes (default: site)")
     build.add_argument("--config-file", default="mkdocs.yml", metavar="FILE",
                        help="the MkDocs configuration (default: mkdocs.yml)")
+    build.add_argument("--audience", choices=AUDIENCES, default=None,
+                       help="who the handbook is for: internal, partner or public; what the audience may not "
+                            "read is left out (default: $CRISISPLAN_AUDIENCE, else mkdocs.yml's, else internal)")
     build.set_defaults(run=run_build)
+
+    guard = commands.add_parser(
+        "pages-guard", help="refuse to publish an internal or partner handbook to a public GitHub Pages site")
+    guard.add_argument("--repo", required=True, metavar="OWNER/NAME",
+                       help="the repository whose Pages site receives the handbook")
+    guard.add_argument("--audience", choices=AUDIENCES, default="internal",
+                       help="the audience of the handbook to publish (default: internal)")
+    guard.set_defaults(run=run_pages_guard)
 
     bump = commands.add_parser("check-version-bump",
                                help="fail when the plan differs from BASE but its version was not raised")
@@ -115,6 +131,7 @@ def package_version() -> str:
 
 
 def run_diff(args) -> int:
+    from .audience import redact
     from .diff import diff_plans, format_markdown, format_text
     from .versions import GitError, plan_source
 
@@ -126,7 +143,7 @@ def run_diff(args) -> int:
             if old.plan is None or new.plan is None:
                 print("\n".join(filter(None, notes)), file=sys.stderr)
                 return 2
-            result = diff_plans(old.plan, new.plan)
+            result = diff_plans(redact(old.plan, args.audience), redact(new.plan, args.audience))
     except GitError as exc:
         print(f"crisisplan diff: {exc}", file=sys.stderr)
         return 2
@@ -148,7 +165,7 @@ def _diff_note(label: str, report) -> str:
 def run_publish(args) -> int:
     from .publish import main_publish
 
-    return main_publish(args.plan_dir, args.force, args.check)
+    return main_publish(args.plan_dir, args.force, args.check, args.audience)
 
 
 def run_build(args) -> int:
@@ -158,12 +175,18 @@ def run_build(args) -> int:
         print(f"crisisplan build: {text}", file=sys.stderr, flush=True)
 
     try:
-        build(args.site_dir, args.plan_dir, args.config_file, say)
+        build(args.site_dir, args.plan_dir, args.config_file, say, args.audience)
     except BuildError as exc:
         say(str(exc))
         return 1
     print(f"Handbook built into {args.site_dir}/ (open {args.site_dir}/index.html)", file=sys.stderr)
     return 0
+
+
+def run_pages_guard(args) -> int:
+    from .pages_guard import main_pages_guard
+
+    return main_pages_guard(args.repo, args.audience)
 
 
 def run_check_version_bump(args) -> int:

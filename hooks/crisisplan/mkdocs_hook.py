@@ -30,7 +30,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from pymdownx.superfences import fence_code_format
 
-from . import check_plan, render, site
+from . import audience, check_plan, render, site
 
 __all__ = ["on_config", "on_pre_build", "on_files", "on_serve", "on_post_page", "on_post_template"]
 
@@ -91,9 +91,11 @@ def on_config(config):
     try:
         site.check_theme(_themes)
         report = check_plan(_plan_dir)
-        plan = site.checked_plan(report)
+        # The plan as the build's audience may read it, before anything is rendered or compared.
+        plan = audience.redact(site.checked_plan(report),
+                               audience.setting(config.extra.get("crisisplan", {}).get("audience")))
         pages = site.pages(plan, _plan_dir, root, _themes)
-    except (site.SiteError, render.RenderError) as error:
+    except (site.SiteError, render.RenderError, audience.AudienceError) as error:
         raise PluginError(str(error)) from None
     if report.warnings:
         # Info, not warning: plan warnings must not fail `mkdocs build --strict`.
@@ -110,6 +112,7 @@ def on_config(config):
     if not site.wants_version_selector():
         config.extra.pop("version", None)
     config.extra["handbook"] = site.handbook_extra(plan, words)
+    config.extra["handbook"].update(audience.marker(plan))
     return config
 
 

@@ -44,6 +44,7 @@ class Plan:
     index: dict[str, dict[str, dict]] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
     registry: Registry = field(default_factory=lambda: load_schemas().sections)
+    audience: str = "internal"  # who may read it: the whole plan, or what audience.redact() left
 
     def __getitem__(self, domain: str) -> dict:
         return self.domains.get(domain) or {}

@@ -3,6 +3,7 @@
     crisisplan publish           # check, `mike deploy --update-aliases <version> latest`
                                  # into the local gh-pages branch, tag the source plan-v<version>
     crisisplan publish --check   # only the checks; prints the version (CI then deploys and pushes)
+    crisisplan publish --audience partner   # the handbook as partners may read it (default: internal)
 
 The checks are the guard rails: the plan must be valid (warnings, such as
 an overdue review, are shown but do not hold back an urgent correction), committed, and a version that is already
@@ -10,6 +11,11 @@ published may only be published again with the same content (or with
 --force).  The published content is the plan folder at the tag
 `plan-v<version>`; its fingerprint is compared with the plan being
 published.  Nothing is pushed: that is CI's job.
+
+Each publishing target holds one audience's handbook (see audience.py): the
+site is built with $CRISISPLAN_AUDIENCE set, so mike's build redacts what
+that audience may not read. Before CI pushes an internal or partner handbook
+to GitHub Pages, `crisisplan pages-guard` checks that the site is not public.
 """
 from __future__ import annotations
 
@@ -19,6 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .audience import ENV as AUDIENCE_ENV
+from .audience import INTERNAL, check
 from .plan import check_plan
 from .problems import format_problems, summary
 from .versions import (GitError, git, is_revision, plan_at, plan_hash, published_versions, repo_root,
@@ -62,15 +70,19 @@ def check_publishable(plan_dir: str | os.PathLike, repo: str | os.PathLike, forc
     return version
 
 
-def publish(plan_dir: str | os.PathLike, repo: str | os.PathLike, force: bool = False) -> str:
-    """Check, deploy with mike into the local gh-pages branch, and tag the source."""
+def publish(plan_dir: str | os.PathLike, repo: str | os.PathLike, force: bool = False,
+            audience: str = INTERNAL) -> str:
+    """Check, deploy the handbook for `audience` with mike into the local gh-pages branch, and tag the source."""
     repo = Path(repo)
+    audience = check(audience)
     version = check_publishable(plan_dir, repo, force)
     mike = _mike()
-    print(f"Publishing plan version {version} into the local gh-pages branch...", file=sys.stderr)
+    print(f"Publishing plan version {version} for the {audience} audience into the local gh-pages branch...",
+          file=sys.stderr)
+    env = {AUDIENCE_ENV: audience}
     _run([mike, "deploy", "--update-aliases", version, LATEST,
-          "--message", f"Publish plan version {version}"], repo)
-    _run([mike, "set-default", LATEST, "--message", f"Show the latest plan version ({version}) by default"], repo)
+          "--message", f"Publish plan version {version} (audience: {audience})"], repo, env)
+    _run([mike, "set-default", LATEST, "--message", f"Show the latest plan version ({version}) by default"], repo, env)
     git("tag", "--force", "--annotate", tag_name(version), "--message", f"Plan version {version}", repo=repo)
     return version
 
@@ -85,15 +97,16 @@ def _mike() -> str:
     return found
 
 
-def _run(command: list[str], repo: Path) -> None:
+def _run(command: list[str], repo: Path, env: dict | None = None) -> None:
     # mike runs `mkdocs`, which sits beside it (in .venv/bin) even when that is not on PATH.
     path = os.pathsep.join([str(Path(command[0]).parent), os.environ.get("PATH", "")])
-    done = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=dict(os.environ, PATH=path))
+    done = subprocess.run(command, cwd=repo, capture_output=True, text=True,
+                          env=dict(os.environ, PATH=path, **(env or {})))
     if done.returncode != 0:
         raise Refused(f"{' '.join(command[:2])} failed:\n{(done.stderr or done.stdout).strip()}")
 
 
-def main_publish(plan_dir: str, force: bool, check_only: bool) -> int:
+def main_publish(plan_dir: str, force: bool, check_only: bool, audience: str = INTERNAL) -> int:
     repo = repo_root(plan_dir)
     if repo is None:
         print(f"{plan_dir} is not inside a git repository: publishing needs one", file=sys.stderr)
@@ -104,11 +117,12 @@ def main_publish(plan_dir: str, force: bool, check_only: bool) -> int:
             print(version)
             print(f"Version {version} may be published.", file=sys.stderr)
             return 0
-        version = publish(plan_dir, repo, force)
-    except (Refused, GitError) as exc:
+        version = publish(plan_dir, repo, force, audience)
+    except (Refused, GitError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Published plan version {version} into the local gh-pages branch as '{version}' and '{LATEST}', "
+    print(f"Published plan version {version} for the {audience} audience into the local gh-pages branch "
+          f"as '{version}' and '{LATEST}', "
           f"and tagged the source {tag_name(version)}. Nothing was pushed: CI publishes for everyone when the "
           f"change is merged (or run: git push origin gh-pages {tag_name(version)}).")
     return 0

@@ -33,6 +33,7 @@ import jinja2
 
 from . import i18n, platforms
 from . import phones
+from . import audience
 from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
 from .trees import is_outcome, reachable_from
@@ -147,7 +148,7 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
             render(path, template, files=reference_files(language))
         else:
             section = plan.registry.get(path.removesuffix("/index.md").removesuffix(".md"))
-            if section and not (plan.folder(section.name) if section.folder else plan[section.name]):
+            if section and not (plan.folder(section.name) if section.folder else set(plan[section.name]) - {"review"}):
                 continue  # nothing of the section is in this audience's plan (see audience.py)
             render(path, template)
     for playbook in view.playbook_list:
@@ -682,6 +683,7 @@ class Field:
     required: bool
     meaning: str
     details: list[str]
+    audience: str = ""  # the widest audience that may read it, in words (see audience.py)
 
 
 def reference_files(language: i18n.Language | None = None) -> list[dict]:
@@ -692,7 +694,8 @@ def reference_files(language: i18n.Language | None = None) -> list[dict]:
     """
     from .schema import load_schemas
     lang = language or i18n.language()
-    by_name = load_schemas().by_name
+    schemas = load_schemas()
+    by_name = schemas.by_name
     out = []
     review = None
     for name in DOMAIN_FILES + DOMAIN_FOLDERS:
@@ -703,9 +706,11 @@ def reference_files(language: i18n.Language | None = None) -> list[dict]:
             review = review or schema["review"]
             del schema["review"]
         file = f"{name}.yaml" if name in DOMAIN_FILES else f"{name}/<id>.yaml"
-        out.append({"name": name, "file": file, "fields": list(_fields(schema, "", lang))})
+        out.append({"name": name, "file": file,
+                    "fields": audience.annotate(_fields(schema, "", lang), schema, schemas, name)})
     if review:
-        out.insert(0, {"name": "review", "file": "review", "fields": list(_fields({"review": review}, "", lang))})
+        out.insert(0, {"name": "review", "file": "review", "fields": audience.annotate(
+            _fields({"review": review}, "", lang), {"review": review}, schemas, None)})
     return out
 
 

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .audience import redact
 from .diff import diff_plans, format_markdown
 from .plan import Plan, check_plan
 
@@ -154,7 +155,9 @@ def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike 
                            plan: Plan | None = None) -> str:
     """Markdown for the "What changed in this version" page.
 
-    `plan` is the plan in `plan_dir` when the caller has checked it already."""
+    `plan` is the plan in `plan_dir` when the caller has checked it already;
+    when it is one audience's plan (audience.redact), the previous version is
+    redacted for the same audience before the two are compared."""
     plan_dir = Path(plan_dir).resolve()
     repo = Path(repo).resolve() if repo else repo_root(plan_dir)
     new = plan or check_plan(plan_dir).plan
@@ -171,7 +174,9 @@ def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike 
         plan_path = os.path.relpath(plan_dir, repo)
         with plan_at(tag_name(previous), repo, plan_path) as old_dir:
             old = check_plan(old_dir).plan
-        result = diff_plans(old, new)
+        # Both sides as the handbook's audience reads them: what it may not
+        # read must not show up as "changed from ...".
+        result = diff_plans(redact(old, new.audience), new)
     except GitError as exc:
         return f"The changes since the previous version cannot be listed: {exc}."
     return format_markdown(result)
