@@ -508,3 +508,10 @@ def test_each_audiences_site_holds_nothing_it_may_not_read(tmp_path, monkeypatch
     assert not (sites["public"] / "contacts" / "crisis-team.vcf").exists()
     vcard = (sites["partner"] / "contacts" / "crisis-team.vcf").read_text(encoding="utf-8")
     assert vcard.count("BEGIN:VCARD") == len(full_plan().index["contact"])
+
+
+def test_the_public_handbook_starts_at_home():
+    plan = redact(full_plan(), "public")
+    nav = render.nav(plan, pages_for("public"))
+    assert nav[0] == {"Home": "index.md"}
+    assert [list(item)[0] for item in render.nav(full_plan(), pages_for("internal"))][0] == "In a crisis? Start here"

@@ -216,6 +216,8 @@ def nav(plan: Plan, pages: dict | None = None, language: i18n.Language | None = 
                                          if t["id"] != triage]})
         elif pages is None and path == "changes.md":
             continue
+        elif path == "index.md" and not view.roles:
+            out.append({N_("Home"): path})  # no crisis team: the public handbook, which has no "Start here"
         else:
             out.append({title: path})
     if pages is not None:
