@@ -113,6 +113,7 @@ def on_config(config):
         config.extra.pop("version", None)
     config.extra["handbook"] = site.handbook_extra(plan, words)
     config.extra["handbook"].update(audience.marker(plan))
+    config.extra["handbook"]["audience_label"] = site.audience_label(words, config.extra["handbook"]["audience_label"])
     return config
 
 

@@ -261,6 +261,13 @@ def jieba_user_dictionary(plan: Plan) -> str:
     return "".join(word + "\n" for word in search_vocabulary(plan))
 
 
+def audience_label(words: i18n.Language, label: str) -> str:
+    """The build's audience as every page's marker names it (audience.LABELS), in the plan's language."""
+    labels = {"Internal": words.pgettext("audience", "Internal"), "Partner": words.pgettext("audience", "Partner"),
+              "Public": words.pgettext("audience", "Public")}
+    return labels.get(label, label)
+
+
 def palette_toggles(words: i18n.Language) -> tuple[str, str]:
     """The names of the light and dark palette switches."""
     return words.gettext("Switch to dark mode"), words.gettext("Switch to light mode")
