@@ -77,12 +77,13 @@ vendor-mermaid: node
 	@grep -m1 'Mermaid [0-9]' theme/javascripts/README.md
 
 # Debian's chromium drives the browser tests (Playwright only uses it via
-# executable_path; it never downloads a browser of its own).
+# executable_path; it never downloads a browser of its own), with Debian's
+# Noto CJK fonts, so that Chinese handbooks show their text, not empty boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh-tw family 2>/dev/null | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium or a Chinese font is missing: install Debian's packages (sudo apt-get install chromium fonts-noto-cjk)"; exit 1; fi; }
 
 clean:
 	rm -rf $(SITE) .$(SITE).building-* .$(SITE).lock .pytest_cache
