@@ -91,3 +91,14 @@ def test_a_full_width_colon_in_chinese_prose_is_text():
 def test_a_chinese_key_with_a_full_width_colon_is_reported_where_yaml_stumbles():
     problems = load("tracked_terms:\n  品牌： [晨曦]\n  競品: [別家]\n").problems
     assert [(p.line, p.col, p.code) for p in problems] == [(2, 5, "full-width-colon")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: 第一行\n  第二行", "第一行第二行"),
+    ("a: >-\n  第一行\n  第二行", "第一行第二行"),
+    ("a: >\n  第一行\n  第二行\n\n\n", "第一行第二行\n"),
+    ("a: >+\n  第一行\n  第二行\n\n", "第一行第二行\n\n"),
+    ("a: >-\r\n  第一行\r\n  第二行\r\n", "第一行第二行"),
+])
+def test_folding_at_the_end_of_a_file_and_with_other_line_breaks(text, expected):
+    assert value(text)["a"] == expected

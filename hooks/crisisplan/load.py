@@ -496,7 +496,7 @@ class _Builder:
         breaks kept: what YAML folded `value` from."""
         start, end = event.start_mark, event.end_mark
         lines = self.lines
-        if end.line >= len(lines) + 1:
+        if end.line >= len(lines):
             return None
         if event.style == ">":
             if re.match(r">[-+]?[1-9]", lines[start.line][start.column:]):
