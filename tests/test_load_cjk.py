@@ -102,3 +102,12 @@ def test_a_chinese_key_with_a_full_width_colon_is_reported_where_yaml_stumbles()
 ])
 def test_folding_at_the_end_of_a_file_and_with_other_line_breaks(text, expected):
     assert value(text)["a"] == expected
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("x:\n  - {answer： 否, next: y}\n", 2, 12),
+    ("x:\n  - {answer: 否, next：y}\n", 2, 21),
+])
+def test_a_full_width_colon_after_a_key_in_braces(text, line, col):
+    problems = load(text).problems
+    assert [(p.line, p.col, p.code) for p in problems] == [(line, col, "full-width-colon")]

@@ -101,3 +101,10 @@ def test_the_handbook_shows_taiwanese_numbers_as_written_there(taiwan_plan):
     assert "[+44 7700 900002](tel:+447700900002)" in pages["contacts.md"]  # another country's
     card = vcard(taiwan_plan).replace("\r\n ", "")
     assert "TEL;TYPE=CELL,VOICE,PREF:+886223456102,201" in card
+
+
+def test_an_offset_points_to_the_zone_of_the_persons_own_number_first():
+    assert "did you mean 'Asia/Hong_Kong'?" in time_zone_message("UTC+8", "TW", TODAY, near=("HK",))
+    assert phones.number_region("+852 5123 4111", "TW") == "HK"
+    assert phones.number_region("0912-345-101", "TW") == "TW"
+    assert phones.number_region("not a number", "TW") is None

@@ -138,7 +138,8 @@ def value_problems(index: Index, region: str | None = None, today: dt.date | Non
         elif check == "email" and not EMAIL.match(value):
             problems.append(site.problem("bad-email", f"'{value}' is not an email address"))
         elif check == "time_zone" and value not in _time_zones():
-            problems.append(site.problem("bad-time-zone", time_zone_message(value, region, today)))
+            problems.append(site.problem("bad-time-zone",
+                                         time_zone_message(value, region, today, _countries_of_numbers(site, region))))
     return problems
 
 
@@ -156,16 +157,31 @@ _WELL_KNOWN_ZONES = (
 )
 
 
-def time_zone_message(value: str, region: str | None = None, today: dt.date | None = None) -> str:
+def _countries_of_numbers(site: Site, region: str | None) -> tuple[str, ...]:
+    """The countries of the phone numbers beside a time zone (a person's), for its hint."""
+    entry = site.file.data
+    for step in site.path[:-1]:
+        try:
+            entry = entry[step]
+        except (KeyError, IndexError, TypeError):
+            return ()
+    numbers = [phone.get("number") for phone in entries(entry.get("phones"))] if isinstance(entry, dict) else []
+    return tuple(dict.fromkeys(c for c in (phones.number_region(n, region) for n in numbers) if c))
+
+
+def time_zone_message(value: str, region: str | None = None, today: dt.date | None = None,
+                      near: tuple[str, ...] = ()) -> str:
     """Why `value` is not a time zone, with the zone meant: for an offset such as
-    "GMT+8", the zones with that offset, the plan's country's first."""
+    "GMT+8", the zones with that offset, those of the countries in `near` (a
+    person's phone numbers') first, then the plan's country's."""
+    countries = tuple(dict.fromkeys(c for c in (*near, region) if c))
     offset = _OFFSET.match(unicodedata.normalize("NFKC", value).strip().replace("\u2212", "-"))
     if offset and int(offset.group(2)) <= 14 and int(offset.group(3) or 0) < 60:
         sign = -1 if offset.group(1) == "-" else 1
         minutes = sign * (int(offset.group(2)) * 60 + int(offset.group(3) or 0))
-        zones = zones_with_offset(minutes, region, today or dt.date.today())
+        zones = zones_with_offset(minutes, countries, today or dt.date.today())
         if zones:
-            ours = [z for z in zones if region and z in phones.region_zones(region)]
+            ours = [z for z in zones if any(z in phones.region_zones(c) for c in countries)]
             if ours:
                 return (f"'{value}' is an offset from UTC, not a time zone: did you mean '{ours[0]}'? "
                         "(a zone's name also follows summer time)")
@@ -179,9 +195,10 @@ def time_zone_message(value: str, region: str | None = None, today: dt.date | No
     return f"'{value}' is not a time zone{fix}"
 
 
-def zones_with_offset(minutes: int, region: str | None, today: dt.date) -> list[str]:
-    """The zones whose offset from UTC is `minutes` in winter or summer: the
-    plan's country's first, then well-known ones, then the rest."""
+def zones_with_offset(minutes: int, countries, today: dt.date) -> list[str]:
+    """The zones whose offset from UTC is `minutes` in winter or summer: those
+    of `countries` (region codes, or one code) first, then well-known ones, then the rest."""
+    countries = (countries,) if isinstance(countries, str) else tuple(c for c in countries or () if c)
     import zoneinfo
     moments = [dt.datetime(today.year, 1, 15, 12), dt.datetime(today.year, 7, 15, 12)]
 
@@ -189,7 +206,7 @@ def zones_with_offset(minutes: int, region: str | None, today: dt.date) -> list[
         zone = zoneinfo.ZoneInfo(name)
         return any(zone.utcoffset(moment) == dt.timedelta(minutes=minutes) for moment in moments)
 
-    ours = [z for z in phones.region_zones(region) if z in _time_zones()] if region else []
+    ours = list(dict.fromkeys(z for c in countries for z in phones.region_zones(c) if z in _time_zones()))
     others = [z for z in _WELL_KNOWN_ZONES if z not in ours]
     found = [z for z in [*ours, *others] if matches(z)]
     if not found:

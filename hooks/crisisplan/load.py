@@ -178,6 +178,9 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 # A key followed by a full-width colon: `name： 林美玲`, `- id：x`.
 _FULL_WIDTH_COLON = re.compile(
     r"""^([ ]*(?:-[ ]+)*)([^\s#'"{}\[\],&*!|>%@`:：-][^:：#]*?|"[^"]*"|'[^']*')[ \u3000]*(：)""")
+# The same inside braces: `{answer： 否}`, `, next：x` (an ASCII key only: prose has colons too).
+_FULL_WIDTH_COLON_IN_BRACES = re.compile(r"[{,][ ]*([A-Za-z_][A-Za-z0-9_-]*)[ \u3000]*(：)")
+_FULL_WIDTH_COLON_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \u3000]*：")
 # A line that opens a block text: `text: |`, `- >-`, `key: >2 # comment`.
 _BLOCK_HEADER = re.compile(r"(?:^|[ ])[|>][0-9+-]*[ ]*(?:#.*)?$")
 
@@ -219,6 +222,12 @@ def _typing_slips(lines: list[str]) -> list[_Slip]:
                                "the line is indented with a full-width space (U+3000, 全形空白); YAML indents with "
                                "half-width spaces: replace it with spaces, lined up with the lines around it"))
             continue
+        if "{" in line:  # `{answer： 否, next: x}`: a key in braces
+            for flow in _FULL_WIDTH_COLON_IN_BRACES.finditer(line):
+                key = flow.group(1)
+                slips.append(_Slip(number, flow.start(2) + 1, flow.start(1) + 1, "full-width-colon",
+                                   f"'{key}：' has a full-width colon '：' (全形冒號); YAML separates a key from its "
+                                   f"value with a half-width colon and a space: write '{key}: '"))
         colon = _FULL_WIDTH_COLON.match(line)
         if colon:
             key = colon.group(2).strip()
@@ -443,7 +452,8 @@ class _Builder:
         a piece (reported once the mapping ends)."""
         piece = (isinstance(key_event, ScalarEvent) and _plain_style(key_event)
                  and isinstance(value_event, ScalarEvent) and _plain_style(value_event) and value_event.value == ""
-                 and run.last is not None and self._comma_before(key_event.start_mark) is not None)
+                 and run.last is not None and self._comma_before(key_event.start_mark) is not None
+                 and not _FULL_WIDTH_COLON_KEY.match(key_event.value))  # `next：y`: that slip is reported
         if piece:
             if not run.pieces:
                 run.comma = self._comma_before(key_event.start_mark)

@@ -120,6 +120,14 @@ def check(number: str, region: str | None = None) -> Check:
     return Check(True)
 
 
+def number_region(number, region: str | None = None) -> str | None:
+    """The country a number belongs to ("+852 5123 4111" -> "HK"), None if unknown."""
+    parsed = parse(number, region)
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.region_code_for_number(parsed) or None
+
+
 def display(number, region: str | None = None) -> str:
     """The number as the handbook shows it: national format in the plan's country
     (with its usual extension mark), international elsewhere; as written if unreadable."""
