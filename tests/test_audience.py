@@ -515,3 +515,22 @@ def test_the_public_handbook_starts_at_home():
     nav = render.nav(plan, pages_for("public"))
     assert nav[0] == {"Home": "index.md"}
     assert [list(item)[0] for item in render.nav(full_plan(), pages_for("internal"))][0] == "In a crisis? Start here"
+
+
+def test_crisisplan_build_passes_its_audience_to_mkdocs(monkeypatch, tmp_path):
+    from crisisplan import build, cli
+
+    seen = []
+
+    def fake_run(command, env, **kwargs):
+        seen.append(env.get("CRISISPLAN_AUDIENCE"))
+        Path(command[command.index("--site-dir") + 1], "index.html").write_text("built", encoding="utf-8")
+        return subprocess.CompletedProcess(command, 0, "")
+
+    monkeypatch.setattr(build.subprocess, "run", fake_run)
+    monkeypatch.delenv("CRISISPLAN_AUDIENCE", raising=False)
+    assert cli.main(["build", str(FULL_PLAN), "--site-dir", str(tmp_path / "site"), "--audience", "partner"]) == 0
+    assert cli.main(["build", str(FULL_PLAN), "--site-dir", str(tmp_path / "site")]) == 0
+    assert seen == ["partner", None]  # without --audience, mkdocs.yml (or the environment) decides
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--audience", "everyone"])

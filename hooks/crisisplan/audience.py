@@ -33,6 +33,7 @@ walk, for tests and reviews.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -252,8 +253,6 @@ def setting(configured: str | None = None, environ=None) -> str:
     """The audience a handbook is built for: $CRISISPLAN_AUDIENCE, else the
     configured one (mkdocs.yml's extra.crisisplan.audience), else internal.
     AudienceError for a name that is not an audience."""
-    import os
-
     environ = os.environ if environ is None else environ
     return check(environ.get(ENV) or configured)
 
