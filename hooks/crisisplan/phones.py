@@ -89,6 +89,7 @@ def parse(number, region: str | None = None) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+@lru_cache(maxsize=8192)  # a plan repeats its switchboards and on-call lines
 def check(number: str, region: str | None = None) -> Check:
     """Whether `number` can be dialled, in plain words with the fix."""
     example = _example(region)
@@ -234,6 +235,7 @@ def _digits(digits: str) -> str:
     return f"{len(digits)} digit" + ("" if len(digits) == 1 else "s")
 
 
+@lru_cache(maxsize=256)
 def _country(region: str | None) -> str:
     """The country's name in English for messages ("Taiwan", "the United Kingdom")."""
     if not region or region == "001":
