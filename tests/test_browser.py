@@ -120,6 +120,7 @@ def test_mermaid_diagrams_render_to_svg(context, server, built):
     assert tree_pages
     for path in tree_pages:
         page.goto(f"{server}/{path}")
+        page.locator("details.handbook-diagram > summary").click()  # drawn when opened
         page.wait_for_selector(".mermaid svg", timeout=20_000)
         assert page.locator(".mermaid svg").first.bounding_box()["height"] > 50
     shoot(page, "tree-desktop")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import os
 import posixpath
 import re
@@ -126,7 +127,10 @@ def test_home_page_starts_a_crisis():
 
 def test_tree_has_a_diagram_and_linked_steps():
     tree = small_pages()["trees/is-this-a-crisis.md"]
-    assert "```mermaid\nflowchart TD\n" in tree
+    # The diagram is raw HTML, collapsed, its Mermaid source escaped (handbook.js draws it when opened).
+    assert '<details class="handbook-diagram"' in tree and "<summary>Show the diagram</summary>" in tree
+    source = html.unescape(re.search(r'<div class="mermaid" hidden>\n(.*?)</div>', tree, re.DOTALL).group(1))
+    assert source.startswith("flowchart TD\n") and "<" not in source.split("\n", 1)[1]
     assert "### 1. " in tree and "{#step-control}" in tree
     # each answer names the number of its next step, shown on paper only
     hijacked = re.search(r"### (\d+)\. .*\{#step-hijacked\}", tree).group(1)
@@ -134,8 +138,8 @@ def test_tree_has_a_diagram_and_linked_steps():
     outcome = tree.split("{#step-hijacked}")[1].split("###")[0]
     assert "(../escalation.md#sev1)" in outcome and "(../playbooks/hijacked-account.md)" in outcome
     # Quotes and brackets in plan text cannot leave a Mermaid label.
-    assert '["More than 500 comments an hour #91;all sources#93;?"]' in tree
-    assert '(["A complaint is spreading #34;fast#34;."])' in tree
+    assert '["More than 500 comments an hour #91;all sources#93;?"]' in source
+    assert '(["A complaint is spreading #34;fast#34;."])' in source
 
 
 def test_review_overdue_notice_on_overdue_sections_only():
@@ -326,6 +330,9 @@ def test_hostile_plan_text_stays_text(tmp_path):
         assert not [t for t in tags if "javascript:" in t or "evil.example" in t], path
         assert 'class="admonition danger"' not in html or path in ("escalation.md", "playbooks/hijacked-account.md",
                                                                    "trees/is-this-a-crisis.md"), path
+        # the one collapsed block is a tree's diagram, which the template writes itself
+        if path.startswith("trees/"):
+            html = re.sub(r'<details class="handbook-diagram"[^>]*>', "", html, count=1)
         assert "<details" not in html, path
         for table in re.findall(r"<table>.*?</table>", html, re.S):
             widths = {len(re.findall(r"<t[dh]\b", row)) for row in re.findall(r"<tr>.*?</tr>", table, re.S)}
