@@ -1,38 +1,34 @@
-"""How long the handbook takes to build, and what the hooks add to MkDocs.
+"""How long the handbook takes to build and to preview, against MkDocs alone.
 
-    python benchmarks/site_bench.py [--runs N] [--contacts N --playbooks N --trees N]
+    python benchmarks/site_bench.py [--runs N] [--edits N] [--contacts N --playbooks N --trees N]
 
 For the example plan and for a large generated plan (benchmarks/generate.py),
-in the same run:
+each figure is a ratio against a baseline measured in the same run:
 
-- hooked: `mkdocs build` of the repository's mkdocs.yml, which loads,
-  validates and renders the plan in its hooks;
-- bare:   `mkdocs build` of the same Markdown written to a docs folder
-  beforehand, with the same theme, extensions and navigation but no hooks;
+- build: a cold `mkdocs build` of the repository's mkdocs.yml, whose hook
+  loads, checks and renders the plan, against a bare build: MkDocs and
+  Material alone, building the same generated pages from a docs folder, with
+  the same theme, extensions and navigation and no hook.  Each build is a
+  whole new process, timed from outside (start-up and imports included), as
+  a user runs it; crisisplan keeps nothing between runs, so every build is
+  cold.  Hooked and bare builds alternate; the median of the pairs' ratios
+  is reported.  Target: the large plan within 1.5x.
+- preview: under `mkdocs serve`, the seconds from an edit until the served
+  page shows it: an edit of a plan YAML file with the hook, against an edit
+  of the generated Markdown page without it (both servers run side by side,
+  edits alternate).  Target: within 1.1x.
 
-and the hooks' overhead, hooked / bare - 1 (target: under 15%):
-
-- cold: the first build after setup on a fresh machine: an empty result
-  cache, the page templates compiled by setup (`crisisplan compile-templates`,
-  as pip compiles Python modules);
-- uncompiled: as cold, without the templates compiled by setup;
-- warm: with the per-file results of an earlier build (everyday use).
-
-Every build
-runs in a fresh interpreter, as `mkdocs build` does, alternating hooked and
-bare, and is timed around MkDocs' build() (interpreter start and imports are
-left out of both); the median of the runs is reported, with what the hook's
-stages cost on their own.  Then the rebuild time of `mkdocs serve` after an
-edit of a plan YAML: from the write until the served page shows it.
+`benchmarks/validate_bench.py` gives the third figure, `crisisplan validate`
+of the large plan.
 """
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import contextlib
-import multiprocessing
+import json
 import logging
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -47,61 +43,105 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from mkdocs.commands.build import build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
-
-from crisisplan import check_plan, render, site  # noqa: E402
-
-TARGET_OVERHEAD = 0.15
-SERVE_TIMEOUT = 120.0
+TARGET_BUILD = 1.5
+TARGET_PREVIEW = 1.1
+SERVE_TIMEOUT = 180.0
 
 
-def quiet():
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+# --- the bare site: the hook's pages and settings, written out beforehand -------------------------
+
+def _encode(value):
+    """JSON for what a config holds; a function (a Markdown extension's formatter) by its import name."""
+    if callable(value):
+        return {"__callable__": f"{value.__module__}:{value.__qualname__}"}
+    raise TypeError(f"cannot pass {value!r} to the bare build")
 
 
-def hooked_build(plan_dir: Path, site_dir: Path, cache_dir: Path, setup_dir: Path | None = None) -> float:
-    quiet()
-    os.environ[site.PLAN_ENV] = str(plan_dir)
-    os.environ["CRISISPLAN_CACHE_DIR"] = str(cache_dir)
-    if setup_dir is not None:
-        os.environ["CRISISPLAN_SETUP_DIR"] = str(setup_dir)
-    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir))
-    start = time.perf_counter()
-    build(config)
-    return time.perf_counter() - start
+def _decode(item: dict):
+    if set(item) == {"__callable__"}:
+        import importlib
+        module, _, name = item["__callable__"].partition(":")
+        value = importlib.import_module(module)
+        for part in name.split("."):
+            value = getattr(value, part)
+        return value
+    return item
 
 
-def bare_docs(plan_dir: Path, docs_dir: Path) -> dict:
-    """The hooked build's pages and files, written to `docs_dir`; the config values the hook would set."""
-    plan = site.checked_plan(check_plan(plan_dir))
+def bare_site(plan_dir: Path, docs_dir: Path) -> dict:
+    """Run the hook's on_config once, here: write the pages it generates to `docs_dir`, and
+    return the settings it gives MkDocs, for a bare build of the same site without it."""
+    import importlib.util
+
+    from mkdocs.config import load_config
+
+    os.environ["CRISISPLAN_PLAN"] = str(plan_dir)
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    spec = importlib.util.spec_from_file_location("handbook_hook_for_bench", ROOT / "hooks" / "handbook.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    config = hook.on_config(config) or config
+    generated = sys.modules.get(hook.on_config.__module__, hook)._generated  # what the hook adds to the site
     shutil.copytree(ROOT / "docs", docs_dir)
-    files = site.pages(plan, plan_dir, ROOT, ROOT / "theme")
-    for src_uri, content in files.items():
+    for src_uri, content in generated.items():
         target = docs_dir / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return {"site_name": site.site_name(plan), "nav": render.nav(plan, files), "handbook": site.handbook_extra(plan),
-            "pages": sum(1 for name in files if name.endswith(".md"))}
+    theme = {key: config.theme[key] for key in ("language", "features", "palette", "font")
+             if config.theme.get(key) is not None}
+    search = next((plugin for name, plugin in config.plugins.items() if name in ("search", "material/search")), None)
+    search_options = {}
+    if search is not None:
+        search_options = {key: search.config[key] for key in ("lang", "separator", "jieba_dict", "jieba_dict_user")
+                          if search.config.get(key) is not None}
+    return {"docs_dir": str(docs_dir), "site_name": str(config.site_name), "nav": config.nav,
+            "extra": {key: value for key, value in config.extra.items() if key != "polyfills"},
+            "extra_css": [str(css) for css in config.extra_css],
+            "markdown_extensions": [{name: config.mdx_configs.get(name, {})} for name in config.markdown_extensions],
+            "theme": dict(theme, name=config.theme.name, custom_dir=str(config.theme.custom_dir or "")),
+            "search": search_options,
+            "pages": sum(1 for name in generated if name.endswith(".md"))}
 
 
-def bare_build(docs_dir: Path, site_dir: Path, values: dict) -> float:
-    quiet()
-    plain = load_config(config_file=str(ROOT / "mkdocs.yml"))
-    extra = dict(plain.extra, handbook=values["handbook"])
-    if not site.wants_version_selector():  # as the hook does
-        extra.pop("version", None)
-    config = load_config(config_file=str(ROOT / "mkdocs.yml"), hooks=[], docs_dir=str(docs_dir),
-                         site_dir=str(site_dir), nav=values["nav"], site_name=values["site_name"], extra=extra)
+def bare_config(values: dict, **overrides) -> dict:
+    """The repository's mkdocs.yml without its hook, set as the hook set it (in a child process)."""
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    theme = {key: value for key, value in values["theme"].items() if value != ""}
+    return dict(config_file=str(ROOT / "mkdocs.yml"), hooks=[], docs_dir=values["docs_dir"], nav=values["nav"],
+                site_name=values["site_name"], extra=values["extra"], extra_css=values["extra_css"],
+                markdown_extensions=values["markdown_extensions"], theme=theme,
+                plugins=[{"search": values["search"]}, "offline"], **overrides)
+
+
+def _values(values_file: str) -> dict:
+    return json.loads(Path(values_file).read_text(encoding="utf-8"), object_hook=_decode)
+
+
+def child_bare_build(values_file: str, site_dir: str) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(**bare_config(_values(values_file), site_dir=site_dir)))
+
+
+def child_bare_serve(values_file: str, address: str) -> None:
+    import copy
+
+    from mkdocs.commands import serve
+
+    # serve() loads the config again for every rebuild, and loading takes the settings apart: a copy each time.
+    load_config = serve.load_config
+    serve.load_config = lambda **kwargs: load_config(**copy.deepcopy(kwargs))
+    options = bare_config(_values(values_file), dev_addr=address)
+    config_file = options.pop("config_file")
+    serve.serve(config_file, livereload=True, **options)
+
+
+def child_stages(plan_dir: str) -> None:
+    """Seconds of each stage of the hook's on_config, on their own, in a fresh process."""
     start = time.perf_counter()
-    build(config)
-    return time.perf_counter() - start
-
-
-def hook_stages(plan_dir: Path) -> dict:
-    """Seconds of each stage of the hook's on_config, on their own."""
-    from crisisplan import versions
-    times = {}
+    from crisisplan import check_plan, render, site, versions
+    times = {"import": time.perf_counter() - start}
     start = time.perf_counter()
     plan = site.checked_plan(check_plan(plan_dir))
     times["check"] = time.perf_counter() - start
@@ -111,42 +151,63 @@ def hook_stages(plan_dir: Path) -> dict:
     start = time.perf_counter()
     render.render_pages(plan, ROOT / "theme" / "pages", changes_markdown=changes)
     times["render"] = time.perf_counter() - start
-    return times
+    print(json.dumps(times))
 
 
-def fresh(function, *args):
-    """`function(*args)` in a new interpreter, so that no build profits from an earlier one's caches."""
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(function, *args).result()
+# --- builds ----------------------------------------------------------------------------------------
+
+def timed(command: list[str], **kwargs) -> tuple[float, float]:
+    """Wall and CPU seconds of a command, its start-up included."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def compiled_by_setup(setup_dir: Path) -> Path:
-    """What `make setup` leaves: the page templates compiled, in `setup_dir`."""
-    subprocess.run([sys.executable, "-m", "crisisplan", "compile-templates"], check=True, capture_output=True,
-                   env=dict(os.environ, CRISISPLAN_SETUP_DIR=str(setup_dir)))
-    return setup_dir
+def hooked_build(plan_dir: Path, site_dir: Path) -> tuple[float, float]:
+    return timed([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(ROOT / "mkdocs.yml"),
+                  "--site-dir", str(site_dir)], cwd=ROOT, env=dict(os.environ, CRISISPLAN_PLAN=str(plan_dir)))
 
 
-def measure(name: str, plan_dir: Path, work: Path, runs: int) -> dict:
-    docs_dir = work / f"{name}-docs"
-    values = fresh(bare_docs, plan_dir, docs_dir)
-    setup_dir = compiled_by_setup(work / f"{name}-setup")
-    warm_cache = work / f"{name}-cache"
-    fresh(hooked_build, plan_dir, work / f"{name}-hooked", warm_cache, setup_dir)  # fills the cache
-    times: dict[str, list[float]] = {"cold": [], "uncompiled": [], "warm": [], "bare": []}
-    for run in range(runs):
-        site_dir = work / f"{name}-hooked"
-        times["cold"].append(fresh(hooked_build, plan_dir, site_dir, work / f"{name}-cold-{run}", setup_dir))
-        times["uncompiled"].append(fresh(hooked_build, plan_dir, site_dir, work / f"{name}-uncompiled-{run}",
-                                         work / f"{name}-no-setup-{run}"))
-        times["warm"].append(fresh(hooked_build, plan_dir, site_dir, warm_cache, setup_dir))
-        times["bare"].append(fresh(bare_build, docs_dir, work / f"{name}-bare", values))
-    row = {key: statistics.median(values_) for key, values_ in times.items()}
-    for key in ("cold", "uncompiled", "warm"):
-        row[f"{key}_overhead"] = row[key] / row["bare"] - 1
-    return {"case": name, "pages": values["pages"], **row, "stages": fresh(hook_stages, plan_dir)}
+def bare_build(values_file: Path, site_dir: Path) -> tuple[float, float]:
+    return timed([sys.executable, __file__, "--child", "bare-build", str(values_file), str(site_dir)], cwd=ROOT)
 
+
+def measure_builds(name: str, plan_dir: Path, work: Path, runs: int) -> dict:
+    values = bare_site(plan_dir, work / f"{name}-docs")
+    values_file = work / f"{name}-values.json"
+    values_file.write_text(json.dumps(values, default=_encode), encoding="utf-8")
+    hooked, bare = [], []
+    for _ in range(runs):
+        hooked.append(hooked_build(plan_dir, work / f"{name}-hooked"))
+        bare.append(bare_build(values_file, work / f"{name}-bare"))
+    stages = subprocess.run([sys.executable, __file__, "--child", "stages", str(plan_dir)], check=True,
+                            capture_output=True, text=True, cwd=ROOT).stdout
+    return {"pages": values["pages"], **figures(hooked, bare), "stages": json.loads(stages),
+            "values": values, "values_file": values_file}
+
+
+def figures(hooked: list[tuple[float, float]], bare: list[tuple[float, float]]) -> dict:
+    """Medians of wall and CPU seconds, and the medians of the pairs' ratios."""
+    out = {}
+    for i, kind in enumerate(("wall", "cpu")):
+        out[kind] = {"hooked": statistics.median(h[i] for h in hooked), "bare": statistics.median(b[i] for b in bare),
+                     "ratio": statistics.median(h[i] / b[i] for h, b in zip(hooked, bare)),
+                     "each": ([round(h[i], 2) for h in hooked], [round(b[i], 2) for b in bare])}
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a running process has used so far, all its threads (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- previews --------------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -171,77 +232,126 @@ def wait_for(url: str, text: str, deadline: float) -> float:
     raise TimeoutError(f"{url} did not show {text!r} in time")
 
 
-def serve_rebuild(work: Path, edits: int) -> list[float]:
-    """Seconds from a plan YAML edit until `mkdocs serve` serves the changed page."""
-    copy = work / "serve"
+def replace_text(path: Path, text: str) -> None:
+    """Write `path` whole in one step, so that the server's watcher sees one change, never half a file."""
+    scratch = path.with_name(f".{path.name}.edit")
+    scratch.write_text(text, encoding="utf-8")
+    os.replace(scratch, path)
+
+
+@contextlib.contextmanager
+def server(command: list[str], cwd: Path, env: dict):
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def measure_previews(name: str, plan_dir: Path, build: dict, work: Path, edits: int) -> dict:
+    """Seconds from an edit until `mkdocs serve` serves the changed page: hooked (a plan
+    YAML edit) and bare (an edit of the generated Markdown page), alternating."""
+    from crisisplan import check_plan
+
+    copy = work / f"{name}-serve"
     copy.mkdir()
-    for name in ("mkdocs.yml", "hooks", "theme", "docs", "plan", "schema"):
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, copy / name)
+    for item in ("mkdocs.yml", "hooks", "theme", "docs", "schema"):
+        (shutil.copytree if (ROOT / item).is_dir() else shutil.copy)(ROOT / item, copy / item)
+    shutil.copytree(plan_dir, copy / "plan")
     (copy / "node_modules").symlink_to(ROOT / "node_modules")
     about = copy / "plan" / "about.yaml"
     original = about.read_text(encoding="utf-8")
     version = check_plan(copy / "plan").plan.version
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/index.html"
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env=dict(os.environ, CRISISPLAN_PLAN="plan"))
-    times = []
-    try:
-        wait_for(url, f"Plan version {version}", time.monotonic() + SERVE_TIMEOUT)
+    index_md = Path(build["values"]["docs_dir"]) / "index.md"
+    index_text = index_md.read_text(encoding="utf-8")
+
+    hooked_port, bare_port = free_port(), free_port()
+    hooked_url, bare_url = (f"http://127.0.0.1:{port}/index.html" for port in (hooked_port, bare_port))
+    hooked_cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{hooked_port}"]
+    bare_cmd = [sys.executable, __file__, "--child", "bare-serve", str(build["values_file"]),
+                f"127.0.0.1:{bare_port}"]
+    times: dict[str, list[tuple[float, float]]] = {"hooked": [], "bare": []}
+
+    def timed_edit(process, path: Path, text: str, url: str, marker: str) -> tuple[float, float]:
+        cpu = cpu_seconds(process.pid)
+        start = time.monotonic()
+        replace_text(path, text)
+        seconds = wait_for(url, marker, start + SERVE_TIMEOUT) - start
+        time.sleep(0.5)  # let the watcher settle before the next edit
+        return seconds, cpu_seconds(process.pid) - cpu
+
+    with server(hooked_cmd, copy, dict(os.environ, CRISISPLAN_PLAN="plan")) as hooked_server, \
+            server(bare_cmd, ROOT, dict(os.environ)) as bare_server:
+        wait_for(hooked_url, version, time.monotonic() + SERVE_TIMEOUT)
+        wait_for(bare_url, "</html>", time.monotonic() + SERVE_TIMEOUT)
+        time.sleep(1)
         for n in range(edits):
             marker = f"{version}.{n + 1}"
-            about.write_text(original.replace(f'version: "{version}"', f'version: "{marker}"', 1), encoding="utf-8")
-            start = time.monotonic()
-            times.append(wait_for(url, f"Plan version {marker}", start + SERVE_TIMEOUT) - start)
-            time.sleep(0.5)  # let the watcher settle before the next edit
-    finally:
-        server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=10)
-        if server.poll() is None:
-            server.kill()
-    return times
+            times["hooked"].append(timed_edit(
+                hooked_server, about, original.replace(f'version: "{version}"', f'version: "{marker}"', 1),
+                hooked_url, marker))
+            marker = f"Edited for the benchmark, {n + 1}"
+            times["bare"].append(timed_edit(bare_server, index_md, index_text + f"\n{marker}\n", bare_url, marker))
+    index_md.write_text(index_text, encoding="utf-8")
+    return figures(times["hooked"], times["bare"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="builds of each kind per case (median reported)")
+    parser.add_argument("--runs", type=int, default=3, help="builds of each kind per plan (median reported)")
+    parser.add_argument("--edits", type=int, default=3, help="edits of each kind per plan under mkdocs serve")
     parser.add_argument("--contacts", type=int, default=2000)
     parser.add_argument("--playbooks", type=int, default=100)
     parser.add_argument("--trees", type=int, default=50)
-    parser.add_argument("--edits", type=int, default=3, help="plan edits timed in serve mode")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        kind, *rest = args.child
+        {"bare-build": child_bare_build, "bare-serve": child_bare_serve, "stages": child_stages}[kind](*rest)
+        return 0
     from generate import make_large_plan
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
         work = Path(tmp)
-        rows.append(measure("example plan", ROOT / "plan", work, args.runs))
         large = make_large_plan(work / "large-plan", contacts=args.contacts, playbooks=args.playbooks,
                                 trees=args.trees)
-        rows.append(measure(f"large plan ({args.contacts} contacts, {args.playbooks} playbooks, "
-                            f"{args.trees} trees)", large, work, args.runs))
-        rebuilds = serve_rebuild(work, args.edits)
+        cases = [("example", "example plan", ROOT / "plan"),
+                 ("large", f"large plan ({args.contacts} contacts, {args.playbooks} playbooks, {args.trees} trees)",
+                  large)]
+        for name, label, plan_dir in cases:
+            build = measure_builds(name, plan_dir, work, args.runs)
+            preview = measure_previews(name, plan_dir, build, work, args.edits) if args.edits else None
+            rows.append((label, build, preview))
 
-    kinds = ("cold", "uncompiled", "warm")
-    width = max(len(r["case"]) for r in rows)
-    print(f"{'case':<{width}}  {'pages':>5}  {'bare s':>7}  "
-          + "  ".join(f"{kind + ' s':>12}  {kind + ' +':>12}" for kind in kinds)
-          + "  hook stages alone: check, changes, render s")
-    for r in rows:
-        stages = ", ".join(f"{r['stages'][k]:.2f}" for k in ("check", "changes", "render"))
-        print(f"{r['case']:<{width}}  {r['pages']:>5}  {r['bare']:>7.2f}  "
-              + "  ".join(f"{r[kind]:>12.2f}  {r[kind + '_overhead']:>+12.1%}" for kind in kinds) + f"  {stages}")
-    print("cold: first build after setup (empty result cache, page templates compiled by setup); "
-          "uncompiled: the same without setup's compiled templates; warm: unchanged plan files since the "
-          "last build or validate; + is the overhead over the bare build of the same pages")
-    print(f"serve: rebuild after a plan YAML edit, median of {len(rebuilds)}: {statistics.median(rebuilds):.2f} s "
-          f"(each: {', '.join(f'{t:.2f}' for t in rebuilds)})")
-    for kind in kinds:
-        over = [r["case"] for r in rows if r[kind + "_overhead"] > TARGET_OVERHEAD]
-        print(f"{kind}: " + (f"over the {TARGET_OVERHEAD:.0%} overhead target: {', '.join(over)}" if over
-                             else f"within the {TARGET_OVERHEAD:.0%} overhead target"))
+    def line(what: str, f: dict, target: float) -> str:
+        wall, cpu = f["wall"], f["cpu"]
+        return (f"  {what:8} hooked {wall['hooked']:6.2f} s, bare {wall['bare']:6.2f} s: {wall['ratio']:.2f}x "
+                f"(target {target:.2f}x); CPU: hooked {cpu['hooked']:6.2f} s, bare {cpu['bare']:6.2f} s: "
+                f"{cpu['ratio']:.2f}x")
+
+    for label, build, preview in rows:
+        print(f"{label}, {build['pages']} pages")
+        print(line("build:", build, TARGET_BUILD))
+        print("           the hook's stages alone, s: "
+              + ", ".join(f"{key} {value:.2f}" for key, value in build["stages"].items()))
+        if preview:
+            print(line("preview:", preview, TARGET_PREVIEW))
+    print(f"(medians of {args.runs} builds and {args.edits} edits of each kind; each ratio is the median of "
+          "the pairs' ratios; CPU seconds vary less than wall seconds on a busy machine)")
+    large = rows[-1][1]["wall"]["ratio"]
+    print(f"cold build of the large plan: {large:.2f}x a bare build "
+          f"({'within' if large <= TARGET_BUILD else 'OVER'} the {TARGET_BUILD:.1f}x target)")
+    for label, _, preview in rows:
+        if preview:
+            ratio = preview["wall"]["ratio"]
+            print(f"preview after an edit, {label}: {ratio:.2f}x a bare preview "
+                  f"({'within' if ratio <= TARGET_PREVIEW else 'OVER'} the {TARGET_PREVIEW:.1f}x target)")
     return 0
 
 
