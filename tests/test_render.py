@@ -493,7 +493,21 @@ def test_large_plan_renders(tmp_path, monkeypatch):
     plan = check_plan(plan_dir, today=TODAY).plan
     pages = render_pages(plan, TEMPLATES)
     assert len(plan.playbooks) >= 100 and len(plan.trees) >= 50
-    assert len(pages) == len(render.SINGLE_PAGES) + len(plan.playbooks) + len(plan.trees) + 1  # + the vCard
+    parts = sorted(path for path in pages if render.is_contacts_part(path))
+    assert len(pages) == len(render.SINGLE_PAGES) + len(plan.playbooks) + len(plan.trees) + 1 + len(parts)  # vCard
+    # 2,000 people: the contacts page keeps the crisis team and links pages of the others, by name
+    people = plan.index["contact"]
+    shown = {m: path for path in ["contacts.md", *parts] for m in re.findall(r"^### .* \{#([\w-]+)\}$", pages[path], re.M)
+             if not m.startswith("ambassador-")}
+    team = [pid for pid, page in shown.items() if page == "contacts.md"]
+    assert len(parts) == -(-(len(people) - len(team)) // render.CONTACTS_PER_PAGE)
+    assert all(pages[part].count("\n### ") <= render.CONTACTS_PER_PAGE for part in parts)
+    assert len(pages["contacts.md"]) < 100_000 and all(f"]({part})" in pages["contacts.md"] for part in parts)
+    # everyone is on exactly one page, and every link to a person leads there
+    assert sorted(shown) == sorted(people) and len(shown) == len(people)
+    view = render.PlanView(plan)
+    assert all(view.path("contact", pid) == f"{page}#{pid}" for pid, page in shown.items())
+    assert broken_links(pages) == []
 
 
 # --- compiled templates, in memory only -----------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 from pymdownx.superfences import fence_code_format
 
 from . import audience, check_plan, render, site
@@ -208,7 +208,9 @@ def on_files(files, config):
     for unneeded in [file for file in files if site.is_unpublished(file.src_uri)]:
         files.remove(unneeded)
     for src_uri, content in _generated.items():
-        files.append(File.generated(config, src_uri, content=content))
+        # A large plan's pages of contacts are reached from the contacts page and search, not the navigation.
+        inclusion = InclusionLevel.NOT_IN_NAV if render.is_contacts_part(src_uri) else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
     return files
 
 
