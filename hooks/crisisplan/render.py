@@ -35,7 +35,9 @@ from . import i18n, platforms
 from . import phones
 from . import audience
 from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
-from .plan import DOMAIN_FILES, DOMAIN_FOLDERS, Plan
+from .plan import Plan, local_schema_dir
+from .schema import load_schemas
+from .sections import Registry
 from .trees import is_outcome, reachable_from
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -43,83 +45,33 @@ MACROS = "_macros.md.j2"
 VCARD_PATH = "contacts/crisis-team.vcf"
 TRIAGE_TREE = "is-this-a-crisis"
 
-# The pages with a fixed path, in the order a stressed reader needs them.
-# The triage tree (TRIAGE) comes second; "changes.md" only exists when a
-# change summary is given.  Playbooks and trees fill their sections.
+# The triage tree's place in the navigation, before its page is known.
 TRIAGE = "<triage tree>"
 N_ = i18n.N_
-# Titles are English; nav() and PlanView.title_of translate them (N_ marks
-# them for the catalogues).
-NAV: tuple[tuple[str, str], ...] = (
-    (N_("In a crisis? Start here"), "index.md"),
-    (N_("Is this a crisis?"), TRIAGE),
-    (N_("Escalation"), "escalation.md"),
-    (N_("Contacts"), "contacts.md"),
-    (N_("Roles"), "roles.md"),
-    (N_("Playbooks"), "playbooks/index.md"),
-    (N_("Decision trees"), "trees/index.md"),
-    (N_("Channels"), "channels.md"),
-    (N_("Community guidelines"), "community-guidelines.md"),
-    (N_("Employee policy"), "employee-policy.md"),
-    (N_("Monitoring"), "monitoring.md"),
-    (N_("Metrics"), "metrics.md"),
-    (N_("Post-crisis review"), "post-crisis-review.md"),
-    (N_("Drills"), "drills.md"),
-    (N_("About this plan"), "about.md"),
-    (N_("What changed in this version"), "changes.md"),
-    (N_("Plan format reference"), "reference.md"),
-)
 
-_NAV_TITLES = {path: title for title, path in NAV}
 
-# Page path -> template, for the pages rendered once per plan.
-SINGLE_PAGES = {
-    "index.md": "index",
-    "about.md": "about",
-    "contacts.md": "contacts",
-    "roles.md": "roles",
-    "escalation.md": "escalation",
-    "employee-policy.md": "employee-policy",
-    "community-guidelines.md": "community-guidelines",
-    "channels.md": "channels",
-    "monitoring.md": "monitoring",
-    "metrics.md": "metrics",
-    "post-crisis-review.md": "post-crisis-review",
-    "drills.md": "drills",
-    "playbooks/index.md": "playbooks",
-    "trees/index.md": "trees",
-    "reference.md": "reference",
-}
+def nav_entries(registry: Registry) -> tuple[tuple[str, str], ...]:
+    """(title, path) of every page in the order a stressed reader needs them:
+    the home page and the triage tree (TRIAGE), then the plan's sections in
+    the registry's order (schema/sections.yaml), then what changed (only
+    built when a change summary is given) and the plan format reference.
+    Playbooks and trees fill their sections."""
+    return ((N_("In a crisis? Start here"), "index.md"), (N_("Is this a crisis?"), TRIAGE),
+            *((section.title, section.page) for section in registry.sections),
+            (N_("What changed in this version"), "changes.md"), (N_("Plan format reference"), "reference.md"))
 
-# Where each kind of entry is shown: page and anchor.
-_ANCHORS = {
-    "contact": "contacts.md#{}",
-    "ambassador": "contacts.md#ambassador-{}",
-    "role": "roles.md#{}",
-    "severity": "escalation.md#{}",
-    "channel": "channels.md#channel-{}",
-    "action": "community-guidelines.md#action-{}",
-    "guideline": "community-guidelines.md#rule-{}",
-    "policy-rule": "employee-policy.md#rule-{}",
-    "metric-group": "metrics.md#group-{}",
-    "drill": "drills.md#{}",
-}
+
+def single_pages(registry: Registry) -> dict[str, str]:
+    """Page path -> template, for the pages rendered once per plan."""
+    return {"index.md": "index", **{s.page: s.template for s in registry.sections}, "reference.md": "reference"}
+
+
+# The packaged plan's pages (a plan repository's own sections add to these).
+NAV = nav_entries(load_schemas().sections)
+SINGLE_PAGES = single_pages(load_schemas().sections)
 
 
 PLATFORM_NAMES = platforms.NAMES
-
-# The contacts page lists everyone up to this many people. A larger plan's page
-# keeps the crisis team (everyone holding a role, speaking for the organisation
-# or looking after ambassadors) and lists the others by name in pages of this
-# many (contacts/people-1.md, ...): no page grows with the staff list, and a
-# phone on a slow network opens each in seconds.
-CONTACTS_PER_PAGE = 100
-CONTACT_PARTS = "contacts/people-{}.md"
-
-
-def is_contacts_part(path: str) -> bool:
-    """A page of a large plan's contact list: reached from the contacts page and search, not the navigation."""
-    return re.fullmatch(r"contacts/people-\d+\.md", path) is not None
 
 
 class RenderError(Exception):
@@ -156,22 +108,19 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
             raise RenderError(_describe(exc, name)) from None
         pages[path] = tidy(text)
 
-    for path, template in SINGLE_PAGES.items():
-        if template == "reference":
-            render(path, template, files=reference_files(language))
+    for path, template in single_pages(plan.registry).items():
+        if path == "reference.md":
+            render(path, template, files=reference_files(plan, language))
         else:
             section = plan.registry.get(path.removesuffix("/index.md").removesuffix(".md"))
             if section and not (plan.folder(section.name) if section.folder else set(plan[section.name]) - {"review"}):
                 continue  # nothing of the section is in this audience's plan (see audience.py)
-            render(path, template)
+            render(path, template, section=plan[section.name] if section and not section.folder else None)
     for playbook in view.playbook_list:
         render(view.path("playbook", playbook["id"]), "playbook", playbook=playbook,
                statements=view.statements(playbook), involved=view.involved(playbook))
     for tree in view.tree_list:
         render(view.path("tree", tree["id"]), "tree", tree=tree, steps=view.steps(tree))
-    if "contacts.md" in pages:
-        for part in view.contact_parts:
-            render(part["path"], "contacts", part=part)
     if changes_markdown is not None:
         render("changes.md", "changes", changes=changes_markdown)
     if view.people:
@@ -221,7 +170,7 @@ def nav(plan: Plan, pages: dict | None = None, language: i18n.Language | None = 
     view = PlanView(plan)
     triage = view.triage
     out: list = []
-    for title, path in NAV:
+    for title, path in nav_entries(plan.registry):
         if path == TRIAGE:
             if triage:
                 out.append({title: view.path("tree", triage)})
@@ -443,6 +392,7 @@ class PlanView:
         self.plan = plan
         self.lang = language or i18n.for_plan(plan)
         self.today = plan.today
+        self.titles = {path: title for title, path in nav_entries(plan.registry)}
         about = plan["about"]
         self.organisation = about.get("organisation") or {}
         self.document = about.get("plan") or {}
@@ -488,22 +438,6 @@ class PlanView:
         self.ambassadors_of: dict[str, list[dict]] = {}
         for ambassador in self.ambassadors.values():
             self.ambassadors_of.setdefault(ambassador.get("relationship_owner"), []).append(ambassador)
-
-        # Who the contacts page lists, and for a large plan the pages of the others (CONTACTS_PER_PAGE).
-        self.contacts_listed: list[dict] = self.people_by_kind
-        self.contact_parts: list[dict] = []
-        self.contact_page_of: dict[str, str] = {}
-        if len(self.people) > CONTACTS_PER_PAGE:
-            team = set(self.roles_of) | set(self.speaks_on) | set(self.alternate_for) | set(self.ambassadors_of)
-            self.contacts_listed = [p for p in self.people_by_kind if p["id"] in team]
-            others = sorted((p for p in self.people_by_kind if p["id"] not in team),
-                            key=lambda p: (str(p.get("name", "")).casefold(), p["id"]))
-            for start in range(0, len(others), CONTACTS_PER_PAGE):
-                chunk = others[start:start + CONTACTS_PER_PAGE]
-                path = CONTACT_PARTS.format(len(self.contact_parts) + 1)
-                self.contact_parts.append({"path": path, "people": chunk,
-                                           "first": chunk[0].get("name", ""), "last": chunk[-1].get("name", "")})
-                self.contact_page_of.update((p["id"], path) for p in chunk)
 
         # role -> [(level, notify entry)], role -> [levels where it approves statements]
         self.notified_at: dict[str, list[tuple[dict, dict]]] = {}
@@ -581,7 +515,7 @@ class PlanView:
             entries = self.playbooks if folder == "playbooks" else self.trees
             entry_id = name[: -len(".md")].removesuffix("_")
             return str((entries.get(entry_id) or {}).get("title", entry_id))
-        return self.lang.gettext(_NAV_TITLES.get(page, page))
+        return self.lang.gettext(self.titles.get(page, page))
 
     @staticmethod
     def group_name(name) -> str:
@@ -609,13 +543,11 @@ class PlanView:
 
     def path(self, kind: str, entry_id: str) -> str:
         """The page (and anchor) showing an entry, relative to the docs root."""
-        if kind == "contact" and entry_id in self.contact_page_of:
-            return f"{self.contact_page_of[entry_id]}#{entry_id}"
         if kind in ("playbook", "tree"):
             folder = "playbooks" if kind == "playbook" else "trees"
             # `index` would be the folder's index page; ids never contain "_".
             return f"{folder}/{entry_id}_.md" if entry_id == "index" else f"{folder}/{entry_id}.md"
-        return _ANCHORS[kind].format(entry_id)
+        return self.plan.registry.anchors[kind].format(entry_id)
 
     def section_page(self, file: str) -> str:
         """The page of a plan file ('contacts.yaml', 'playbooks/x.yaml')."""
@@ -722,28 +654,28 @@ class Field:
     audience: str = ""  # the widest audience that may read it, in words (see audience.py)
 
 
-def reference_files(language: i18n.Language | None = None) -> list[dict]:
-    """[{name, file, fields}] for every plan file, in plan order, from the schemas' `meta`.
+def reference_files(plan: Plan | None = None, language: i18n.Language | None = None) -> list[dict]:
+    """[{name, file, fields}] for every plan file, in the registry's order, from
+    the schemas' `meta` (the plan repository's own sections included).
 
     The `review` block every section shares comes first, as its own entry
     (name "review"), and is left out of the files.
     """
-    from .schema import load_schemas
-    lang = language or i18n.language()
-    schemas = load_schemas()
+    schemas = load_schemas(extra=local_schema_dir(plan.root)) if plan is not None else load_schemas()
     by_name = schemas.by_name
+    lang = language or i18n.language()
     out = []
     review = None
-    for name in DOMAIN_FILES + DOMAIN_FOLDERS:
-        if name not in by_name:
+    for section in schemas.sections.sections:
+        if section.name not in by_name:
             continue
-        schema = dict(by_name[name])
+        schema = dict(by_name[section.name])
         if isinstance(schema.get("review"), dict):
             review = review or schema["review"]
             del schema["review"]
-        file = f"{name}.yaml" if name in DOMAIN_FILES else f"{name}/<id>.yaml"
-        out.append({"name": name, "file": file,
-                    "fields": audience.annotate(_fields(schema, "", lang), schema, schemas, name)})
+        file = f"{section.name}/<id>.yaml" if section.folder else section.file
+        out.append({"name": section.name, "file": file,
+                    "fields": audience.annotate(_fields(schema, "", lang), schema, schemas, section.name)})
     if review:
         out.insert(0, {"name": "review", "file": "review", "fields": audience.annotate(
             _fields({"review": review}, "", lang), {"review": review}, schemas, None)})
