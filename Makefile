@@ -18,7 +18,7 @@ export CRISISPLAN_PLAN := $(PLAN)
 # Material prints a notice about MkDocs 2 on every build; it is not about the plan.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test setup node validate serve bench bench-site clean browser publish vendor-mermaid
+.PHONY: build test setup node validate serve bench bench-site bench-phone clean browser publish vendor-mermaid
 
 # `crisisplan build` builds into a scratch folder and swaps it in by rename only
 # when the build succeeded; builds of the same folder wait for each other.
@@ -48,6 +48,12 @@ bench: setup
 # build of the same pages (the hooks' overhead), and the serve rebuild time.
 bench-site: setup
 	$(BIN)/python benchmarks/site_bench.py
+
+# Each kind of page on a slow phone (Lighthouse's slow 4G, 4x CPU, 390x844) for
+# the example and a 2,000-person plan: bytes and load time, as ratios to the
+# home page in the same run; then Lighthouse's mobile scores (npm, make node).
+bench-phone: setup node browser
+	$(BIN)/python benchmarks/phone_bench.py
 
 setup: $(STAMP)
 
