@@ -274,9 +274,10 @@ def palette_toggles(words: i18n.Language) -> tuple[str, str]:
 
 
 def is_unpublished(src_uri: str) -> bool:
-    """Files of the theme that no page needs: the page templates (the theme
-    folder's other files are published) and the theme's source maps."""
-    return src_uri.endswith((".j2", ".map"))
+    """Files of the theme that no page needs: the page templates and the
+    catalogues of the handbook's words (the theme folder's other files are
+    published) and the theme's source maps."""
+    return src_uri.endswith((".j2", ".map", ".po", ".pot"))
 
 
 def human_date(day: dt.date) -> str:
