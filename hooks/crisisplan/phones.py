@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType, geocoder, timezone
+from phonenumbers import PhoneNumberFormat, PhoneNumberType, timezone
 
 # Words for "extension" libphonenumber does not know: Chinese 分機 (Taiwan),
 # 分机 (mainland), 轉/转 ("transfer to"), 內線/内线 ("inside line").
@@ -240,6 +240,8 @@ def _country(region: str | None) -> str:
     """The country's name in English for messages ("Taiwan", "the United Kingdom")."""
     if not region or region == "001":
         return "any country"
+    from phonenumbers import geocoder  # its place names take half a second to import: only for a message
+
     sample = phonenumbers.example_number(region)
     name = geocoder.country_name_for_number(sample, "en") if sample is not None else ""
     if not name:
