@@ -73,6 +73,19 @@ SINGLE_PAGES = single_pages(load_schemas().sections)
 
 PLATFORM_NAMES = platforms.NAMES
 
+# The contacts page lists everyone up to this many people. A larger plan's page
+# keeps the crisis team (everyone holding a role, speaking for the organisation
+# or looking after ambassadors) and lists the others by name in pages of this
+# many (contacts/people-1.md, ...): no page grows with the staff list, and a
+# phone on a slow network opens each in seconds.
+CONTACTS_PER_PAGE = 100
+CONTACT_PARTS = "contacts/people-{}.md"
+
+
+def is_contacts_part(path: str) -> bool:
+    """A page of a large plan's contact list: reached from the contacts page and search, not the navigation."""
+    return re.fullmatch(r"contacts/people-\d+\.md", path) is not None
+
 
 class RenderError(Exception):
     """A template could not be rendered; the message names the template and line."""
@@ -121,6 +134,9 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
                statements=view.statements(playbook), involved=view.involved(playbook))
     for tree in view.tree_list:
         render(view.path("tree", tree["id"]), "tree", tree=tree, steps=view.steps(tree))
+    if "contacts.md" in pages:
+        for part in view.contact_parts:
+            render(part["path"], "contacts", part=part)
     if changes_markdown is not None:
         render("changes.md", "changes", changes=changes_markdown)
     if view.people:
@@ -439,6 +455,22 @@ class PlanView:
         for ambassador in self.ambassadors.values():
             self.ambassadors_of.setdefault(ambassador.get("relationship_owner"), []).append(ambassador)
 
+        # Who the contacts page lists, and for a large plan the pages of the others (CONTACTS_PER_PAGE).
+        self.contacts_listed: list[dict] = self.people_by_kind
+        self.contact_parts: list[dict] = []
+        self.contact_page_of: dict[str, str] = {}
+        if len(self.people) > CONTACTS_PER_PAGE:
+            team = set(self.roles_of) | set(self.speaks_on) | set(self.alternate_for) | set(self.ambassadors_of)
+            self.contacts_listed = [p for p in self.people_by_kind if p["id"] in team]
+            others = sorted((p for p in self.people_by_kind if p["id"] not in team),
+                            key=lambda p: (str(p.get("name", "")).casefold(), p["id"]))
+            for start in range(0, len(others), CONTACTS_PER_PAGE):
+                chunk = others[start:start + CONTACTS_PER_PAGE]
+                path = CONTACT_PARTS.format(len(self.contact_parts) + 1)
+                self.contact_parts.append({"path": path, "people": chunk,
+                                           "first": chunk[0].get("name", ""), "last": chunk[-1].get("name", "")})
+                self.contact_page_of.update((p["id"], path) for p in chunk)
+
         # role -> [(level, notify entry)], role -> [levels where it approves statements]
         self.notified_at: dict[str, list[tuple[dict, dict]]] = {}
         self.approves_at: dict[str, list[dict]] = {}
@@ -543,6 +575,8 @@ class PlanView:
 
     def path(self, kind: str, entry_id: str) -> str:
         """The page (and anchor) showing an entry, relative to the docs root."""
+        if kind == "contact" and entry_id in self.contact_page_of:
+            return f"{self.contact_page_of[entry_id]}#{entry_id}"
         if kind in ("playbook", "tree"):
             folder = "playbooks" if kind == "playbook" else "trees"
             # `index` would be the folder's index page; ids never contain "_".
