@@ -8,13 +8,8 @@ tests/.output/screenshots/.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import re
-import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -22,17 +17,14 @@ import pytest
 
 from crisisplan import check_plan, render
 
+from browsing import DESKTOP, serve, sync_api  # fixtures: browser (one for every browser test file)
 from conftest import ROOT, TODAY
 from handbook_build import mkdocs_build
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 ZH_PLAN = ROOT / "examples" / "zh-TW" / "plan"
 OUTPUT = ROOT / "tests" / ".output"
-DESKTOP = {"width": 1280, "height": 900}
 # Names that stay as they are in a Chinese handbook: platforms and formats.
 BRAND_NAMES = {"Facebook", "LINE", "Instagram", "Threads", "Google", "YouTube", "PTT", "Dcard", "vCard", "YAML"}
 # Terms a person would type, each from the plan, with the page that must be among the results.
@@ -53,18 +45,6 @@ SEARCHES = [
     ("衛生局", "contacts.html"),
 ]
 
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)", allow_module_level=True)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def zh_plan():
     report = check_plan(ZH_PLAN, today=TODAY)
@@ -82,20 +62,8 @@ def zh_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(zh_site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=zh_site))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with serve(zh_site) as url:
+        yield url
 
 
 @pytest.fixture
