@@ -36,13 +36,13 @@ def make_large_plan(dest: Path, contacts: int = 2000, playbooks: int = 100, tree
     budget = _ErrorBudget(errors)
 
     first = people["people"][0]["id"]
-    for n in range(contacts):
+    for n in range(contacts):  # numbers from the ranges set aside for drama and examples
         person = {
             "id": f"person-{n:05d}",
             "name": f"Generated Person {n}",
             "title": "Duty officer",
             "kind": "internal",
-            "phones": [{"label": "mobile", "number": f"+44 7700 9{n % 100000:05d}"}],
+            "phones": [{"label": "mobile", "number": _drama_number(n)}],
             "email": f"person{n}@harbourline.example",
             "time_zone": "Europe/London",
             "availability": "Shift rota, see the duty calendar",
@@ -117,3 +117,14 @@ class _ErrorBudget:
             self.remaining -= 1
             return True
         return False
+
+
+def _drama_number(n: int) -> str:
+    """The n-th of the phone numbers set aside for fiction: Ofcom's 07700 900xxx
+    and 020 7946 0xxx, then North America's 555-01xx; real numbers never ring."""
+    bank, rest = divmod(n, 1000)
+    if bank == 0:
+        return f"+44 7700 900{rest:03d}"
+    if bank == 1:
+        return f"+44 20 7946 0{rest:03d}"
+    return f"+1 {200 + bank % 700} 555 01{rest % 100:02d}"

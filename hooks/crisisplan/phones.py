@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
+from babel import Locale
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, timezone
 
 # Words for "extension" libphonenumber does not know: Chinese 分機 (Taiwan),
@@ -111,7 +112,7 @@ def check(number: str, region: str | None = None) -> Check:
         digits = phonenumbers.national_significant_number(parsed)
         return Check(False, f"'{number}' is too {_too(parsed)} for a phone number in {where} "
                             f"({_digits(digits)} without the country code): check the digits")
-    if not phonenumbers.is_valid_number(parsed) and not _fictional(parsed):
+    if not _fictional(parsed) and not phonenumbers.is_valid_number(parsed):
         where = _country(phonenumbers.region_code_for_country_code(parsed.country_code))
         if number.lstrip().startswith(("+", "＋")):
             fix = "check the digits and the country code"
@@ -240,10 +241,9 @@ def _country(region: str | None) -> str:
     """The country's name in English for messages ("Taiwan", "the United Kingdom")."""
     if not region or region == "001":
         return "any country"
-    from phonenumbers import geocoder  # its place names take half a second to import: only for a message
-
-    sample = phonenumbers.example_number(region)
-    name = geocoder.country_name_for_number(sample, "en") if sample is not None else ""
+    # Babel's territory names (CLDR), already loaded for the handbook's
+    # words; libphonenumber's geocoder would cost half a second to import.
+    name = Locale("en").territories.get(region, "").replace(" SAR China", "")
     if not name:
         return region
     return "the " + name if re.match(r"United |.*(Republic|Islands|Netherlands|Philippines)", name) else name
