@@ -94,6 +94,8 @@ def test_a_plan_repository_builds_from_the_installed_wheel_alone(venv, tmp_path)
     tree = (site / "trees" / "is-this-a-crisis.html").read_text(encoding="utf-8")
     assert 'class="mermaid"' in tree and "javascripts/mermaid.min.js" in tree
     assert (site / "javascripts" / "mermaid.min.js").stat().st_size > 1_000_000
+    assert "javascripts/handbook.js" in tree and (site / "javascripts" / "handbook.js").is_file()
+    assert 'data-md-component="search" role="dialog" aria-label=' in index  # the theme's own partials
     assert not list(tmp_path.rglob("node_modules"))
 
     # One page restyled by a same-named template in the plan repository's theme/.
