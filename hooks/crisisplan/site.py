@@ -33,12 +33,15 @@ MERMAID_JS = "javascripts/mermaid.min.js"
 # it from a CDN. The theme carries an adapted copy that starts its frame
 # without an inline script (see theme/javascripts/).
 IFRAME_WORKER_JS = "javascripts/iframe-worker.js"
+# The theme's own script (main.html loads it on every page): the search index
+# and the tree diagrams on demand, names for what Material's script adds.
+HANDBOOK_JS = "javascripts/handbook.js"
 # The handbook's stylesheet, in the theme; the hook adds it to extra_css.
 STYLESHEET = "assets/handbook.css"
 PAGE_TEMPLATES = "pages"
 # What a handbook build needs from the theme folders (an organisation's
 # custom_dir first, then the packaged theme): a missing one stops the build.
-THEME_FILES = ("main.html", STYLESHEET, MERMAID_JS, IFRAME_WORKER_JS)
+THEME_FILES = ("main.html", STYLESHEET, MERMAID_JS, IFRAME_WORKER_JS, HANDBOOK_JS)
 
 
 class SiteError(Exception):
