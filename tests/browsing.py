@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from crisisplan import check_plan
+
+from conftest import FULL_PLAN, ROOT, TODAY
+from handbook_build import full_site
 
 # Debian's chromium (`make browser` installs it); on a GitHub runner the
 # workflow links `chromium` to the runner's Chrome.
@@ -106,6 +109,23 @@ def context(browser):
     yield make
     for ctx in contexts:
         ctx.close()
+
+
+# The full-plan fixture's site, served, and its plan: one build for every browser test file.
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    return full_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    with serve(built) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def plan():
+    return check_plan(FULL_PLAN, today=TODAY).plan
 
 
 def search(page, words: str):

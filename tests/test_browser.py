@@ -8,33 +8,12 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 
-from crisisplan import check_plan
-
-from browsing import DESKTOP, PHONE, SCREENSHOTS, search, serve, shoot, sync_api  # fixtures: browser, context
-from conftest import FULL_PLAN, TODAY
-from handbook_build import full_site
+from browsing import DESKTOP, PHONE, SCREENSHOTS, search, shoot, sync_api  # fixtures: browser, context, built, server, plan
 
 pytestmark = pytest.mark.browser
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    return full_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def server(built):
-    with serve(built) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def plan():
-    return check_plan(FULL_PLAN, today=TODAY).plan
-
 
 # --- the tests ------------------------------------------------------------------------------
 

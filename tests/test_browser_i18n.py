@@ -18,6 +18,7 @@ import pytest
 from crisisplan import check_plan, render
 
 from browsing import DESKTOP, serve, sync_api  # fixtures: browser (one for every browser test file)
+from plan_text import plan_strings
 from conftest import ROOT, TODAY
 from handbook_build import mkdocs_build
 
@@ -76,29 +77,6 @@ def page(browser):
 def report(name: str, data) -> None:
     (OUTPUT / "i18n").mkdir(parents=True, exist_ok=True)
     (OUTPUT / "i18n" / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def plan_strings(plan) -> set[str]:
-    """The plan's own text: every value and key, whitespace as a page shows it."""
-    strings: set[str] = set()
-
-    def walk(value):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                strings.update({str(key), str(key).replace("_", " ").replace("-", " ").capitalize()})
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif value is not None:
-            strings.update(" ".join(part.split()) for part in re.split(r"\n\s*\n", str(value)))
-
-    for name in ("about", "contacts", "roles", "escalation", "employee-policy", "community-guidelines",
-                 "channels", "monitoring", "metrics", "post-crisis-review", "drills"):
-        walk(plan[name])
-    walk(list(plan.playbooks.values()))
-    walk(list(plan.trees.values()))
-    return {s for s in strings if len(s) > 1}
 
 
 # The text a reader sees: hidden elements are not in innerText; code (field

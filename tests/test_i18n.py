@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po, write_po
 
 from crisisplan import check_plan, i18n, render, site
 
+from plan_text import plan_strings
 from conftest import ROOT, TODAY
 
 LOCALE = ROOT / "theme" / "locale"
@@ -130,32 +131,6 @@ def test_the_chinese_example_speaks_chinese(zh_plan):
     assert "手機：" in pages["contacts.md"] and "Mobile" not in pages["contacts.md"]
     nav = render.nav(zh_plan, pages)
     assert list(nav[0]) == ["危機發生了嗎？從這裡開始"] and {"聯絡人": "contacts.md"} in nav
-
-
-def plan_strings(plan) -> set[str]:
-    """Every string of the plan (values and keys), as the handbook may show them."""
-    strings: set[str] = set()
-
-    def walk(value):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                strings.update({str(key), str(key).replace("_", " ").replace("-", " "),
-                                str(key).replace("_", " ").replace("-", " ").capitalize()})
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif value is not None:
-            strings.add(str(value))
-
-    for name in plan.registry.names if hasattr(plan.registry, "names") else []:
-        walk(plan[name])
-    for name in ("about", "contacts", "roles", "escalation", "employee-policy", "community-guidelines",
-                 "channels", "monitoring", "metrics", "post-crisis-review", "drills"):
-        walk(plan[name])
-    walk(list(plan.playbooks.values()))
-    walk(list(plan.trees.values()))
-    return {s for s in strings if len(s) > 1}
 
 
 def english_words(text: str, strings: set[str]) -> list[str]:

@@ -8,38 +8,18 @@ shipped in the site. Load times on a throttled phone are measured by benchmarks/
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-from crisisplan import check_plan
-
-from browsing import DESKTOP, PHONE, serve, sync_api  # fixtures: browser, context
-from conftest import FULL_PLAN, ROOT, TODAY
-from handbook_build import full_site
+from browsing import DESKTOP, PHONE, sync_api  # fixtures: browser, context, built, server, plan
+from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = {"light": "default", "dark": "slate"}
 TRIAGE = "trees/is-this-a-crisis.html"
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    return full_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def server(built):
-    with serve(built) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def plan():
-    return check_plan(FULL_PLAN, today=TODAY).plan
 
 
 @pytest.fixture(scope="module")
