@@ -80,9 +80,15 @@ class Check:
 
 
 def parse(number, region: str | None = None) -> phonenumbers.PhoneNumber | None:
-    """The number, or None when it cannot be read as one."""
+    """The number, or None when it cannot be read as one (never to be changed:
+    one object serves every reading of the same text)."""
     if not isinstance(number, str) or not number.strip():
         return None
+    return _parse(number, region)
+
+
+@lru_cache(maxsize=16384)  # a handbook reads each number several times: shown, dialled, in the vCard
+def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     text = _EXTENSION_WORDS.sub(" ext. ", number.strip())
     try:
         return phonenumbers.parse(text, region)
@@ -133,6 +139,11 @@ def number_region(number, region: str | None = None) -> str | None:
 def display(number, region: str | None = None) -> str:
     """The number as the handbook shows it: national format in the plan's country
     (with its usual extension mark), international elsewhere; as written if unreadable."""
+    return _display(number, region) if isinstance(number, str) else str(number)
+
+
+@lru_cache(maxsize=16384)
+def _display(number: str, region: str | None) -> str:
     parsed = parse(number, region)
     if parsed is None or _has_letters(str(number)) or not (phonenumbers.is_valid_number(parsed) or _fictional(parsed)):
         return str(number)
