@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as _gettext
 import io
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -270,11 +271,15 @@ MAPPING_FILE = "babel.cfg"
 
 def extract_sections(fileobj, keywords, comment_tags, options):
     """Babel extractor for schema/sections.yaml: each section's `title` and
-    `entry` (the navigation's and "what changed"'s names for it)."""
+    `entry` (the navigation's and "what changed"'s names for it), and the
+    `noun` of each kind of id (how the format reference names it)."""
     for lineno, line in enumerate(fileobj.read().decode("utf-8").splitlines(), 1):
         key, _, value = line.strip().partition(":")
         if key in ("title", "entry") and value.strip():
             yield lineno, None, value.strip().strip("'\""), []
+        noun = re.search(r"\bnoun: ([^,}]+)", line)
+        if noun:
+            yield lineno, None, noun.group(1).strip().strip("'\""), []
 
 
 def extract_messages(root: Path) -> Catalog:

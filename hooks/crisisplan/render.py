@@ -732,13 +732,9 @@ def _list_of(lang: i18n.Language, inner: str | None) -> str:
 
 
 def _ref_noun(lang: i18n.Language, ref: str) -> str:
-    """What an id refers to, in words ("a person in contacts.yaml")."""
-    _ = lang.gettext
-    nouns = {"contact": _("a person in contacts.yaml"), "role": _("a role in roles.yaml"),
-             "severity": _("a severity level in escalation.yaml"), "playbook": _("a playbook in playbooks/"),
-             "tree": _("a decision tree in trees/"), "channel": _("a channel in channels.yaml"),
-             "action": _("a moderation action in community-guidelines.yaml")}
-    return nouns.get(ref) or KIND_HOME.get(ref, "a " + ref)
+    """What an id refers to, in words ("a person in contacts.yaml"), from the
+    section registry; the catalogues translate it (i18n.extract_sections)."""
+    return lang.gettext(KIND_HOME[ref]) if ref in KIND_HOME else "a " + ref
 
 
 def _fields(schema: dict, prefix: str, lang: i18n.Language):
