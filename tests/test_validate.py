@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crisisplan import check_plan
+from crisisplan import check_plan, i18n
 from crisisplan.cli import main
+from crisisplan.messages import Message
 from crisisplan.problems import format_problems
 
 from conftest import CASES, FULL_PLAN, TODAY
@@ -39,21 +40,35 @@ def test_there_are_enough_golden_cases():
     assert len(CASE_FILES) >= 30
 
 
+# Each case's expected lines, in each language `crisisplan validate` speaks:
+# the same files, lines, columns, levels and codes, the message translated.
+GOLDEN_KEYS = {"en": "expected", "zh-TW": "expected_zh_TW"}
+
+
+@pytest.mark.parametrize("lang", GOLDEN_KEYS)
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_golden_case(case_file, tmp_path, monkeypatch, update_goldens):
+def test_golden_case(case_file, lang, tmp_path, monkeypatch, update_goldens):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     make_plan(tmp_path, case)
     monkeypatch.chdir(tmp_path)
     report = check_plan("plan", today=TODAY)
-    actual = format_problems(report.problems)
+    actual = {tag: format_problems(report.problems, "text", i18n.language(tag)) for tag in GOLDEN_KEYS}
     if update_goldens:
-        text = case_file.read_text(encoding="utf-8")
-        head = text[: text.index("\nexpected:")] if "\nexpected:" in text else text.rstrip("\n")
-        body = "".join("  " + line + "\n" for line in actual.splitlines()) or "  \n"
-        case_file.write_text(head + "\nexpected: |\n" + body, encoding="utf-8")
+        if lang == "en":
+            text = case_file.read_text(encoding="utf-8")
+            head = text[: text.index("\nexpected:")] if "\nexpected:" in text else text.rstrip("\n")
+            for tag, key in GOLDEN_KEYS.items():
+                body = "".join("  " + line + "\n" for line in actual[tag].splitlines()) or "  \n"
+                head += f"\n{key}: |\n" + body.rstrip("\n")
+            case_file.write_text(head + "\n", encoding="utf-8")
         return
-    assert actual == case["expected"]
+    assert actual[lang] == case[GOLDEN_KEYS[lang]]
     assert report.problems, "a bad-plan case must find at least one problem"
+    if lang != "en":
+        untranslated = [p for p in report.problems if not isinstance(p.message, Message)]
+        assert untranslated == [], "every message is built with messages._ so that it can be translated"
+        assert [p.text().split(": [")[0] for p in report.problems] == \
+            [line.split(": [")[0] for line in actual[lang].splitlines()], "the same file:line:col in every language"
 
 
 def test_base_plan_is_clean():

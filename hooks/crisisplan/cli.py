@@ -8,6 +8,8 @@ import sys
 
 from .audience import AUDIENCES
 from .plan import check_plan
+from .i18n import LOCALE_FOLDER
+from .messages import _
 from .problems import ERROR, Problem, format_problems, summary
 
 
@@ -24,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
     validate.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                           help="check dates as if today were this day")
+    validate.add_argument("--lang", metavar="TAG",
+                          help="the language of the messages, e.g. en or zh-TW (default: the plan's "
+                               "plan.language, else the environment's locale, else English)")
     validate.set_defaults(run=run_validate)
 
     diff = commands.add_parser("diff", help="list what changed between two plans, in words")
@@ -114,10 +119,25 @@ def run_validate(args) -> int:
     fmt = args.format or ("github" if _in_github_actions() else "text")
     plan_dir = args.plan_dir or "plan"
     report = check_plan(plan_dir, today=args.today)
-    sys.stdout.write(format_problems(report.problems, fmt))
+    words = messages_language(report, plan_dir, args.lang)
+    sys.stdout.write(format_problems(report.problems, fmt, words))
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
-    print(f"Checked {os.path.join(plan_dir, '')}: {summary(report.problems)}", file=sys.stderr)
+    checked = _("Checked {folder}: {summary}").format(folder=os.path.join(plan_dir, ""),
+                                                      summary=summary(report.problems, words))
+    print(checked.translated(words), file=sys.stderr)
     return 1 if failed else 0
+
+
+def messages_language(report, plan_dir, explicit: str | None = None):
+    """The language to report a plan's problems in (i18n.reader_language), with
+    the plan repository's own translations (theme/locale/ beside plan/) on top."""
+    from pathlib import Path
+
+    from .i18n import packaged_locale_dir, reader_language
+
+    own = Path(plan_dir).resolve().parent / "theme" / LOCALE_FOLDER
+    folders = [packaged_locale_dir()] + ([own] if own.is_dir() and own != packaged_locale_dir().resolve() else [])
+    return reader_language(report.plan, explicit, locale_dirs=folders)
 
 
 def package_version() -> str:

@@ -18,6 +18,7 @@ from typing import Iterator
 from . import phones, platforms
 from .hints import closest
 from .load import LoadedFile
+from .messages import Listing, Message, Phrase, _, pgettext
 from .problems import ERROR, WARNING, Problem
 from .schema import load_schemas
 from .trees import tree_issues
@@ -69,9 +70,11 @@ def _walk_value(rules: dict, value, site: Site, index: Index) -> None:
             seen = index.ids[rules["defines"]]
             if value in seen:
                 first = seen[value]
-                where = f"line {first.file.at(first.path).value_line}"
+                line = first.file.at(first.path).value_line
                 if first.file is not site.file:
-                    where = f"{first.file.name}, {where}"
+                    where = _("{file}, line {line}").format(file=first.file.name, line=line)
+                else:
+                    where = _("line {line}").format(line=line)
                 index.checks.append(("duplicate", (rules["defines"], value, where), site))
             else:
                 seen[value] = site
@@ -116,9 +119,13 @@ def reference_problems(index: Index, unknowable: set[str] = frozenset(),
         if value in known or kind in unknowable:
             continue
         close = closest(value, known)
-        fix = f": did you mean '{close}'?" if close else f": add it to {nouns.get(kind, kind).split(' in ')[-1]} or fix the id"
-        problems.append(site.problem("unknown-reference",
-                                     f"'{value}' is not {nouns.get(kind, 'a known ' + kind)}{fix}"))
+        noun = Phrase(nouns[kind]) if kind in nouns else _("a known {kind}").format(kind=kind)
+        if close:
+            message = _("'{value}' is not {noun}: did you mean '{hint}'?").format(value=value, noun=noun, hint=close)
+        else:
+            message = _("'{value}' is not {noun}: add it to {home} or fix the id").format(
+                value=value, noun=noun, home=nouns.get(kind, kind).split(" in ")[-1])
+        problems.append(site.problem("unknown-reference", message))
     return problems
 
 
@@ -129,14 +136,15 @@ def value_problems(index: Index, region: str | None = None, today: dt.date | Non
     for check, value, site in index.checks:
         if check == "duplicate":
             kind, name, where = value
-            problems.append(site.problem("duplicate-id", f"the id '{name}' is already used ({where}): "
-                                                         f"every {kind} needs its own id"))
+            problems.append(site.problem("duplicate-id", _("the id '{id}' is already used ({where}): "
+                                                           "every {kind} needs its own id").format(
+                id=name, where=where, kind=kind)))
         elif check == "phone":
             verdict = phones.check(value, region)
             if not verdict.ok:
                 problems.append(site.problem("bad-phone", verdict.message, WARNING if verdict.warning else ERROR))
         elif check == "email" and not EMAIL.match(value):
-            problems.append(site.problem("bad-email", f"'{value}' is not an email address"))
+            problems.append(site.problem("bad-email", _("'{value}' is not an email address").format(value=value)))
         elif check == "time_zone" and value not in _time_zones():
             problems.append(site.problem("bad-time-zone",
                                          time_zone_message(value, region, today, _countries_of_numbers(site, region))))
@@ -183,16 +191,14 @@ def time_zone_message(value: str, region: str | None = None, today: dt.date | No
         if zones:
             ours = [z for z in zones if any(z in phones.region_zones(c) for c in countries)]
             if ours:
-                return (f"'{value}' is an offset from UTC, not a time zone: did you mean '{ours[0]}'? "
-                        "(a zone's name also follows summer time)")
-            return (f"'{value}' is an offset from UTC, not a time zone: name the zone of the person's city, "
-                    f"e.g. {_either(zones[:3])}")
-    city = _zone_by_city(value)
+                return _("'{value}' is an offset from UTC, not a time zone: did you mean '{zone}'? "
+                         "(a zone's name also follows summer time)").format(value=value, zone=ours[0])
+            return _("'{value}' is an offset from UTC, not a time zone: name the zone of the person's city, "
+                     "e.g. {zones}").format(value=value, zones=Listing(zones[:3]))
+    city = _zone_by_city(value) or closest(value, sorted(_time_zones()), cutoff=0.7)
     if city:
-        return f"'{value}' is not a time zone: did you mean '{city}'?"
-    close = closest(value, sorted(_time_zones()), cutoff=0.7)
-    fix = f": did you mean '{close}'?" if close else ": use a name such as 'Europe/London'"
-    return f"'{value}' is not a time zone{fix}"
+        return _("'{value}' is not a time zone: did you mean '{zone}'?").format(value=value, zone=city)
+    return _("'{value}' is not a time zone: use a name such as 'Europe/London'").format(value=value)
 
 
 def zones_with_offset(minutes: int, countries, today: dt.date) -> list[str]:
@@ -222,11 +228,6 @@ def _zone_by_city(value: str) -> str | None:
     return next((z for z in sorted(_time_zones()) if z.rsplit("/", 1)[-1].casefold() == wanted and "/" in z), None)
 
 
-def _either(items: list[str]) -> str:
-    items = [f"'{i}'" for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset:
     import zoneinfo
@@ -240,7 +241,8 @@ def country_problems(about: LoadedFile | None) -> list[Problem]:
     if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country) or phones.known_region(country):
         return []
     return [about.problem(("organisation", "country"), "unknown-country",
-                          f"'{country}' is not a country code: use the two-letter ISO 3166 code, e.g. 'TW' or 'GB'")]
+                          _("'{value}' is not a country code: use the two-letter ISO 3166 code, e.g. 'TW' or 'GB'").format(
+                              value=country))]
 
 
 def people_problems(contacts: LoadedFile | None, roles: LoadedFile | None) -> list[Problem]:
@@ -249,18 +251,19 @@ def people_problems(contacts: LoadedFile | None, roles: LoadedFile | None) -> li
         for i, person in enumerate(entries(contacts.data.get("people"))):
             if person.get("backup") and person.get("backup") == person.get("id"):
                 problems.append(contacts.problem(("people", i, "backup"), "self-backup",
-                                                 f"{person.get('name', person['id'])} is their own backup: name someone else"))
+                                                 _("{name} is their own backup: name someone else").format(
+                                                     name=person.get("name", person["id"]))))
         for i, spokesperson in enumerate(entries(contacts.data.get("spokespeople"))):
             alternates = spokesperson.get("alternates") or []
             if spokesperson.get("contact") in alternates:
                 problems.append(contacts.problem(("spokespeople", i, "alternates"), "self-backup",
-                                                 "a spokesperson cannot be their own alternate: name someone else"))
+                                                 _("a spokesperson cannot be their own alternate: name someone else")))
     if roles and isinstance(roles.data, dict):
         for i, role in enumerate(entries(roles.data.get("roles"))):
             if role.get("primary") and role.get("primary") == role.get("backup"):
                 problems.append(roles.problem(("roles", i, "backup"), "self-backup",
-                                              f"the role '{role.get('id')}' has the same person as primary and backup: "
-                                              "name a different backup, so the role never depends on one person"))
+                                              _("the role '{role}' has the same person as primary and backup: name a different backup, "
+                                                "so the role never depends on one person").format(role=role.get("id"))))
     return problems
 
 
@@ -274,23 +277,39 @@ def escalation_problems(escalation: LoadedFile | None) -> list[Problem]:
         if level["rank"] in ranks:
             first = escalation.data["levels"][ranks[level["rank"]]]
             problems.append(escalation.problem(("levels", i, "rank"), "duplicate-rank",
-                                               f"rank {level['rank']} is already used by '{first.get('id')}': "
-                                               "give every level its own rank"))
+                                               _("rank {rank} is already used by '{level}': give every level its own rank").format(
+                                                   rank=level["rank"], level=first.get("id"))))
         else:
             ranks[level["rank"]] = i
     ordered = sorted(levels, key=lambda item: item[1]["rank"])
-    for (_, higher), (j, lower) in zip(ordered, ordered[1:]):
+    for (_i, higher), (j, lower) in zip(ordered, ordered[1:]):
         if higher["rank"] == lower["rank"]:
             continue
-        for key, words in (("first_response_minutes", "first response"), ("update_every_minutes", "update cadence")):
+        for key, message in _SLOWER_WHEN_WORSE.items():
             a, b = higher.get(key), lower.get(key)
             if isinstance(a, int) and isinstance(b, int) and a > b:
                 problems.append(escalation.problem(
                     ("levels", j, key), "slower-when-worse",
-                    f"the {words} of '{higher.get('id')}' (rank {higher['rank']}, {a} min) is slower than that of "
-                    f"'{lower.get('id')}' (rank {lower['rank']}, {b} min): a more severe level should be as fast or faster",
+                    message.format(higher=higher.get("id"), higher_rank=higher["rank"], higher_minutes=a,
+                                   lower=lower.get("id"), lower_rank=lower["rank"], lower_minutes=b),
                     WARNING))
     return problems
+
+
+_SLOWER_WHEN_WORSE = {
+    "first_response_minutes": _("the first response of '{higher}' (rank {higher_rank}, {higher_minutes} min) is slower "
+                                "than that of '{lower}' (rank {lower_rank}, {lower_minutes} min): a more severe level "
+                                "should be as fast or faster"),
+    "update_every_minutes": _("the update cadence of '{higher}' (rank {higher_rank}, {higher_minutes} min) is slower "
+                              "than that of '{lower}' (rank {lower_rank}, {lower_minutes} min): a more severe level "
+                              "should be as fast or faster"),
+}
+
+
+def _too_long(platform) -> Message:
+    if platforms.unit(platform) == "bytes":
+        return _("the statement is {length} bytes; {channel} on {platform} allows {limit}: shorten it by {over}")
+    return _("the statement is {length} characters; {channel} on {platform} allows {limit}: shorten it by {over}")
 
 
 def tree_problems(tree: LoadedFile) -> list[Problem]:
@@ -304,18 +323,21 @@ def statement_problems(playbook: LoadedFile, channels: dict[str, dict]) -> list[
     for i, statement in enumerate(entries(playbook.data.get("statements"))):
         key = (statement.get("channel"), statement.get("label"))
         if key[0] and key in seen:
+            if key[1]:
+                message = _("statement {number} is also for '{channel}' with the label '{label}': give each statement "
+                            "for the same channel its own 'label', e.g. \"First response\" and \"Update\"")
+            else:
+                message = _("statement {number} is also for '{channel}': give each statement for the same channel "
+                            "its own 'label', e.g. \"First response\" and \"Update\"")
             problems.append(playbook.problem(("statements", i, "channel"), "statement-needs-label",
-                                             f"statement {seen[key] + 1} is also for '{key[0]}'"
-                                             + (f" with the label '{key[1]}'" if key[1] else "")
-                                             + ": give each statement for the same channel its own 'label', "
-                                             "e.g. \"First response\" and \"Update\""))
+                                             message.format(number=seen[key] + 1, channel=key[0], label=key[1])))
         seen.setdefault(key, i)
         channel = channels.get(statement.get("channel"))
         text = statement.get("text")
         if statement.get("status") == "approved" and not statement.get("approved_by"):
             problems.append(playbook.problem(("statements", i, "status"), "approval-missing",
-                                             "the statement is marked approved but 'approved_by' is missing: "
-                                             "name the role that approved it"))
+                                             _("the statement is marked approved but 'approved_by' is missing: "
+                                               "name the role that approved it")))
         if not channel or not isinstance(text, str):
             continue
         platform = channel.get("platform")
@@ -326,8 +348,8 @@ def statement_problems(playbook: LoadedFile, channels: dict[str, dict]) -> list[
         if length > limit:
             problems.append(playbook.problem(
                 ("statements", i, "text"), "statement-too-long",
-                f"the statement is {length} {platforms.unit(platform)}; {channel.get('handle', channel.get('id'))} on "
-                f"{platforms.name(platform)} allows {limit}: shorten it by {length - limit}"))
+                _too_long(platform).format(length=length, channel=channel.get("handle", channel.get("id")),
+                                           platform=pgettext("platform", platforms.name(platform)), limit=limit, over=length - limit)))
     return problems
 
 
@@ -344,15 +366,15 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
         next_review = plan.get("next_review")
         if isinstance(next_review, dt.date) and next_review < today:
             problems.append(about.problem(("plan", "next_review"), "plan-review-overdue",
-                                          f"the plan was due for review on {next_review.isoformat()}: review it, "
-                                          "then set a new next_review date", WARNING))
+                                          _("the plan was due for review on {date}: review it, then set a new next_review date").format(
+                                              date=next_review.isoformat()), WARNING))
         effective = plan.get("effective")
         for i, approver in enumerate(entries(plan.get("approvers"))):
             approved = approver.get("approved")
             if isinstance(approved, dt.date) and isinstance(effective, dt.date) and approved > effective:
                 problems.append(about.problem(("plan", "approvers", i, "approved"), "approved-after-effective",
-                                              f"approved on {approved.isoformat()}, after the plan took effect on "
-                                              f"{effective.isoformat()}", WARNING))
+                                              _("approved on {approved}, after the plan took effect on {effective}").format(
+                                                  approved=approved.isoformat(), effective=effective.isoformat()), WARNING))
     for loaded in [*files.values(), *playbooks.values()]:
         problems += freshness_problems(loaded, today)
     drills = files.get("drills")
@@ -362,21 +384,24 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
             due, last = drill.get("next_due"), drill.get("last_run")
             if isinstance(due, dt.date) and due < today:
                 problems.append(drills.problem(("drills", i, "next_due"), "drill-overdue",
-                                               f"the drill '{drill.get('id')}' was due on {due.isoformat()}: run it "
-                                               "and record last_run, or set a new date", WARNING))
+                                               _("the drill '{drill}' was due on {date}: run it and record last_run, or set a new date").format(
+                                                   drill=drill.get("id"), date=due.isoformat()), WARNING))
             if isinstance(last, dt.date) and last > today:
                 problems.append(drills.problem(("drills", i, "last_run"), "date-in-future",
-                                               f"last_run {last.isoformat()} is in the future", WARNING))
+                                               _("last_run {date} is in the future").format(date=last.isoformat()), WARNING))
             if isinstance(last, dt.date) and isinstance(drill.get("playbook"), str):
                 previous = last_drilled.get(drill["playbook"])
                 last_drilled[drill["playbook"]] = max(last, previous) if previous else last
         for playbook_id, loaded in playbooks.items():
             last = last_drilled.get(playbook_id)
             if last is None or (today - last).days > DRILL_GAP_DAYS:
-                when = f"has not been drilled since {last.isoformat()}" if last else "has never been drilled"
-                problems.append(loaded.problem(("id",), "not-drilled",
-                                               f"the playbook '{playbook_id}' {when}: "
-                                               "schedule a drill in drills.yaml", WARNING))
+                if last:
+                    message = _("the playbook '{playbook}' has not been drilled since {date}: "
+                                "schedule a drill in drills.yaml").format(playbook=playbook_id, date=last.isoformat())
+                else:
+                    message = _("the playbook '{playbook}' has never been drilled: schedule a drill in drills.yaml").format(
+                        playbook=playbook_id)
+                problems.append(loaded.problem(("id",), "not-drilled", message, WARNING))
     return problems
 
 
@@ -398,8 +423,8 @@ def freshness_problems(loaded: LoadedFile, today: dt.date) -> list[Problem]:
     if state != "overdue":
         return []
     return [loaded.problem(("review", "last_reviewed"), "section-review-overdue",
-                           f"this section was due for review on {due.isoformat()}: have its owner review it "
-                           "and update last_reviewed", WARNING)]
+                           _("this section was due for review on {date}: have its owner review it and update last_reviewed").format(
+                               date=due.isoformat()), WARNING)]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

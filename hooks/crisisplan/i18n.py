@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as _gettext
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -256,6 +257,32 @@ def for_plan(plan, locale_dirs: list[Path] | None = None) -> Language:
     return language(plan_language(plan), locale_dirs)
 
 
+def reader_language(plan=None, explicit: str | None = None, environ=None,
+                    locale_dirs: list[Path] | None = None) -> Language:
+    """The language `crisisplan validate` (and a failed build) reports problems in:
+    `explicit` (--lang), else the plan's own (plan.language), else the
+    environment's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads
+    them), else English."""
+    tag = explicit or _declared_language(plan) or _environment_language(os.environ if environ is None else environ)
+    return language(tag or DEFAULT_LANGUAGE, locale_dirs)
+
+
+def _declared_language(plan) -> str | None:
+    about = plan["about"] if plan is not None else {}
+    settings = about.get("plan") if isinstance(about, dict) else None
+    tag = settings.get("language") if isinstance(settings, dict) else None
+    return tag.strip() if isinstance(tag, str) and tag.strip() else None
+
+
+def _environment_language(environ) -> str | None:
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for value in (environ.get(variable) or "").split(":"):
+            tag = value.split(".")[0].split("@")[0]
+            if tag and tag not in ("C", "POSIX"):
+                return tag
+    return None
+
+
 def N_(message: str) -> str:
     """Marks an English message for the catalogues where it is defined; it is
     translated where it is shown (`language.gettext(message)`)."""
@@ -280,6 +307,32 @@ def extract_sections(fileobj, keywords, comment_tags, options):
         noun = re.search(r"\bnoun: ([^,}]+)", line)
         if noun:
             yield lineno, None, noun.group(1).strip().strip("'\""), []
+
+
+def extract_schema_meta(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the schemas (schema/*.yaml): every field's and
+    block's `meta`, the description the format reference shows, exactly as
+    Cerberus reads it: the string YAML gives, quotes and folding undone
+    (`'The account''s name'` is "The account's name"). The reference page
+    and messages that quote a field's meaning look it up by that text."""
+    import yaml
+
+    root = yaml.compose(fileobj.read().decode("utf-8"), Loader=yaml.SafeLoader)
+    pending = [root] if root is not None else []
+    found = []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (isinstance(key, yaml.ScalarNode) and key.value == "meta" and isinstance(value, yaml.ScalarNode)
+                        and value.tag == "tag:yaml.org,2002:str" and value.value.strip()):
+                    found.append((key.start_mark.line + 1, value.value))
+                else:
+                    pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    for lineno, text in sorted(found):
+        yield lineno, None, text, []
 
 
 def extract_messages(root: Path) -> Catalog:

@@ -27,6 +27,7 @@ from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, Mappi
                          StreamEndEvent, StreamStartEvent)
 from yaml.nodes import ScalarNode
 
+from .messages import _
 from .problems import ERROR, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -96,7 +97,7 @@ def load_file(raw: bytes, name: str) -> LoadedFile:
         return result
     if not _has_content(text):
         result.problems.append(Problem(name, 1, 1, ERROR, "empty-file",
-                                       "the file is empty: write the plan's keys in it, or delete the file"))
+                                       _("the file is empty: write the plan's keys in it, or delete the file")))
         return result
     lines = _LINE_BREAK.split(text)
     typing = _typing_slips(lines)
@@ -118,7 +119,7 @@ def load_file(raw: bytes, name: str) -> LoadedFile:
         result.data = None
     except yaml.YAMLError as exc:  # reader errors carry a position, not a mark
         result.problems.append(Problem(name, *_line_col(text, getattr(exc, "position", 0)), ERROR, "yaml-syntax",
-                                       f"the file cannot be read as YAML: {_plain(str(exc))}"))
+                                       _("the file cannot be read as YAML: {detail}").format(detail=_plain(str(exc)))))
         result.data = None
     except _Stop:
         result.data = None
@@ -126,7 +127,7 @@ def load_file(raw: bytes, name: str) -> LoadedFile:
         _typing_slips_in_values(typing, result)
     if result.data is not None and not isinstance(result.data, dict):
         result.problems.append(Problem(name, 1, 1, ERROR, "not-a-mapping",
-                                       "the file must consist of 'key: value' lines at the top level"))
+                                       _("the file must consist of 'key: value' lines at the top level")))
         result.data = None
     return result
 
@@ -135,7 +136,8 @@ def _decode(raw: bytes, result: LoadedFile) -> str | None:
     if len(raw) > MAX_FILE_BYTES:
         result.problems.append(Problem(
             result.name, 1, 1, ERROR, "file-too-large",
-            f"the file is {len(raw) // 1024} KiB; a plan file may be at most {MAX_FILE_BYTES // 1024} KiB: split it up"))
+            _("the file is {size} KiB; a plan file may be at most {limit} KiB: split it up").format(
+                size=len(raw) // 1024, limit=MAX_FILE_BYTES // 1024)))
         return None
     try:
         text = raw.decode("utf-8")
@@ -145,7 +147,7 @@ def _decode(raw: bytes, result: LoadedFile) -> str | None:
         col = len(head[head.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
         result.problems.append(Problem(
             result.name, line, col, ERROR, "not-utf8",
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: save the file as UTF-8"))
+            _("byte 0x{byte} is not valid UTF-8: save the file as UTF-8").format(byte=f"{raw[exc.start]:02x}")))
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -154,7 +156,7 @@ def _decode(raw: bytes, result: LoadedFile) -> str | None:
         line, col = _line_col(text, bad.start())
         result.problems.append(Problem(
             result.name, line, col, ERROR, "control-character",
-            f"the file contains the control character U+{ord(bad.group()):04X}: delete it"))
+            _("the file contains the control character U+{code}: delete it").format(code=f"{ord(bad.group()):04X}")))
         return None
     return text
 
@@ -169,7 +171,7 @@ def _tabs_in_indentation(text: str, result: LoadedFile) -> bool:
             found = True
             result.problems.append(Problem(
                 result.name, number, indent.index("\t") + 1, ERROR, "tab",
-                "a tab is used for indentation; YAML needs spaces: replace the tab with spaces"))
+                _("a tab is used for indentation; YAML needs spaces: replace the tab with spaces")))
     return found
 
 
@@ -199,6 +201,10 @@ class _Slip:
         return Problem(name, self.line, self.col, ERROR, self.code, self.message)
 
 
+_FULL_WIDTH_COLON_MESSAGE = _("'{key}：' has a full-width colon '：' (全形冒號); YAML separates a key from its "
+                              "value with a half-width colon and a space: write '{key}: '")
+
+
 def _typing_slips(lines: list[str]) -> list[_Slip]:
     """Full-width colons after a key and full-width spaces in indentation,
     outside block texts (where they are just text)."""
@@ -219,21 +225,19 @@ def _typing_slips(lines: list[str]) -> list[_Slip]:
         if "\u3000" in leading:
             col = leading.index("\u3000") + 1
             slips.append(_Slip(number, col, col, "full-width-space",
-                               "the line is indented with a full-width space (U+3000, 全形空白); YAML indents with "
-                               "half-width spaces: replace it with spaces, lined up with the lines around it"))
+                               _("the line is indented with a full-width space (U+3000, 全形空白); YAML indents with "
+                                 "half-width spaces: replace it with spaces, lined up with the lines around it")))
             continue
         if "{" in line:  # `{answer： 否, next: x}`: a key in braces
             for flow in _FULL_WIDTH_COLON_IN_BRACES.finditer(line):
                 key = flow.group(1)
                 slips.append(_Slip(number, flow.start(2) + 1, flow.start(1) + 1, "full-width-colon",
-                                   f"'{key}：' has a full-width colon '：' (全形冒號); YAML separates a key from its "
-                                   f"value with a half-width colon and a space: write '{key}: '"))
+                                   _FULL_WIDTH_COLON_MESSAGE.format(key=key)))
         colon = _FULL_WIDTH_COLON.match(line)
         if colon:
             key = colon.group(2).strip()
             slips.append(_Slip(number, colon.start(3) + 1, len(colon.group(1)) + 1, "full-width-colon",
-                               f"'{key}：' has a full-width colon '：' (全形冒號); YAML separates a key from its value "
-                               f"with a half-width colon and a space: write '{key}: '",
+                               _FULL_WIDTH_COLON_MESSAGE.format(key=key),
                                sure=bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key))))
         if _BLOCK_HEADER.search(line) and (":" in line or line.lstrip(" ").startswith("-")):
             block_indent = indent
@@ -271,15 +275,15 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 
 _SYNTAX_HINTS = [
-    ("mapping values are not allowed", "a value contains ': ' or the indentation is off: put the value in quotes, or fix the indentation"),
-    ("could not find expected ':'", "a line has no 'key: value' colon, or a quoted text is not closed"),
-    ("did not find expected key", "the indentation of this line does not match the lines around it"),
-    ("did not find expected '-' indicator", "a list item is not indented like the items before it"),
-    ("found unexpected end of stream", "a quoted text is not closed: add the closing quote"),
-    ("found character '@' that cannot start any token", "a value starting with '@' must be quoted, e.g. \"@handle\""),
-    ("found character '`' that cannot start any token", "a value starting with '`' must be quoted"),
-    ("expected a single document", "the file holds more than one YAML document ('---'): keep one"),
-    ("found undefined alias", "'*' starts an alias, which plans do not use: put the value in quotes"),
+    ("mapping values are not allowed", _("a value contains ': ' or the indentation is off: put the value in quotes, or fix the indentation")),
+    ("could not find expected ':'", _("a line has no 'key: value' colon, or a quoted text is not closed")),
+    ("did not find expected key", _("the indentation of this line does not match the lines around it")),
+    ("did not find expected '-' indicator", _("a list item is not indented like the items before it")),
+    ("found unexpected end of stream", _("a quoted text is not closed: add the closing quote")),
+    ("found character '@' that cannot start any token", _("a value starting with '@' must be quoted, e.g. \"@handle\"")),
+    ("found character '`' that cannot start any token", _("a value starting with '`' must be quoted")),
+    ("expected a single document", _("the file holds more than one YAML document ('---'): keep one")),
+    ("found undefined alias", _("'*' starts an alias, which plans do not use: put the value in quotes")),
 ]
 
 
@@ -290,9 +294,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str] | Non
         return Problem(name, mark.line + 1, mark.column + 1, ERROR, "needs-quotes", quoting)
     detail = exc.problem or exc.context or "unreadable YAML"
     hint = next((h for key, h in _SYNTAX_HINTS if key in detail), None)
-    message = f"the YAML is not well-formed ({_plain(detail)})"
+    message = _("the YAML is not well-formed ({detail})").format(detail=_plain(detail))
     if hint:
-        message += f": {hint}"
+        message = _("{message}: {hint}").format(message=message, hint=hint)
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return Problem(name, line, col, ERROR, "yaml-syntax", message)
 
@@ -311,8 +315,8 @@ def _needs_quotes(mark, lines: list[str]) -> str | None:
         value = re.split(r"[,\]}]", value)[0].strip()
     quoted = f"'{value}'" if '"' in value else f'"{value}"'
     fix = quoted if in_brackets or not before.endswith((":", "-")) else f"{before} {quoted}"
-    return (f"'{value}' starts with '{char}', which YAML does not allow at the start of a value "
-            f"without quotes: write {fix}")
+    return _("'{value}' starts with '{char}', which YAML does not allow at the start of a value "
+             "without quotes: write {fix}").format(value=value, char=char, fix=fix)
 
 
 def _plain(text: str) -> str:
@@ -340,7 +344,7 @@ class _Builder:
                 if documents > 1:
                     m = event.start_mark
                     self._problem(m, "multiple-documents",
-                                  "the file holds more than one YAML document ('---'): keep one")
+                                  _("the file holds more than one YAML document ('---'): keep one"))
                     raise _Stop
                 continue
             self.result.data = self._value(event, (), 0)
@@ -357,19 +361,19 @@ class _Builder:
         ok = True
         if getattr(event, "anchor", None) is not None:
             self._problem(event.start_mark, "anchor",
-                          f"'&{event.anchor}' defines an anchor; plans do not use anchors and aliases: "
-                          "write the value out in full")
+                          _("'&{anchor}' defines an anchor; plans do not use anchors and aliases: "
+                            "write the value out in full").format(anchor=event.anchor))
             ok = False
         tag = getattr(event, "tag", None)
         if isinstance(event, ScalarEvent):
             explicit = tag is not None and not (event.implicit[0] or event.implicit[1]) and tag != "!"
             if explicit and tag not in _SCALAR_TAGS:
                 self._problem(event.start_mark, "tag",
-                              f"the tag '{_short_tag(tag)}' is not allowed in a plan: remove it and write a plain value")
+                              _("the tag '{tag}' is not allowed in a plan: remove it and write a plain value").format(tag=_short_tag(tag)))
                 ok = False
         elif tag not in _COLLECTION_TAGS:
             self._problem(event.start_mark, "tag",
-                          f"the tag '{_short_tag(tag)}' is not allowed in a plan: remove it and write a plain value")
+                          _("the tag '{tag}' is not allowed in a plan: remove it and write a plain value").format(tag=_short_tag(tag)))
             ok = False
         return ok
 
@@ -386,15 +390,15 @@ class _Builder:
         key_mark = key_mark or event.start_mark
         if isinstance(event, AliasEvent):
             self._problem(event.start_mark, "alias",
-                          f"'*{event.anchor}' is an alias; plans do not use anchors and aliases: "
-                          "write the value out in full")
+                          _("'*{anchor}' is an alias; plans do not use anchors and aliases: "
+                            "write the value out in full").format(anchor=event.anchor))
             self._record(path, key_mark, event.start_mark)
             self.result.unreadable.add(path)
             return None
         ok = (event.anchor is None and event.tag is None) or self._check_node(event)
         if depth > MAX_DEPTH and not isinstance(event, ScalarEvent):
             self._problem(event.start_mark, "too-deep",
-                          f"the data is nested more than {MAX_DEPTH} levels deep: no plan needs that")
+                          _("the data is nested more than {depth} levels deep: no plan needs that").format(depth=MAX_DEPTH))
             raise _Stop
         if isinstance(event, ScalarEvent):
             source = event.value if _plain_style(event) else None
@@ -432,8 +436,8 @@ class _Builder:
             if key in seen:
                 first = seen[key]
                 self._problem(key_event.start_mark, "duplicate-key",
-                              f"'{key}' appears twice in the same block (first on line {first.line + 1}): "
-                              "keep one and delete or rename the other")
+                              _("'{key}' appears twice in the same block (first on line {line}): "
+                                "keep one and delete or rename the other").format(key=key, line=first.line + 1))
                 self._skip(value_event)
                 continue
             seen[key] = key_event.start_mark
@@ -488,9 +492,10 @@ class _Builder:
         full_width = re.sub(r"[ \t]*,[ \t]*", "，", whole)
         self.result.problems.append(Problem(
             self.result.name, run.comma[0] + 1, run.comma[1] + 1, ERROR, "comma-in-braces",
-            f"the comma after '{value_event.value}' ends the value inside {{ }}, so '{first}' is read as a key of "
-            f"its own: write the full-width comma '，' ({full_width}), or put the value in quotes: "
-            f"{key_event.value}: \"{whole}\""))
+            _("the comma after '{value}' ends the value inside {{ }}, so '{first}' is read as a key of "
+              "its own: write the full-width comma '，' ({full_width}), or put the value in quotes: "
+              "{key}: \"{whole}\"").format(value=value_event.value, first=first, full_width=full_width,
+                                            key=key_event.value, whole=whole)))
         run.pieces = []
         run.last = None
 
@@ -529,15 +534,16 @@ class _Builder:
             if self._check_node(event):
                 if event.value == "<<" and _plain_style(event):
                     self._problem(event.start_mark, "merge-key",
-                                  "'<<' merges another block in; plans do not use it: write the keys out in full")
+                                  _("'<<' merges another block in; plans do not use it: write the keys out in full"))
                     return None
                 return event.value
             return None
         if isinstance(event, AliasEvent):
             self._problem(event.start_mark, "alias",
-                          f"'*{event.anchor}' is an alias; plans do not use anchors and aliases: write the key out")
+                          _("'*{anchor}' is an alias; plans do not use anchors and aliases: write the key out").format(
+                                      anchor=event.anchor))
             return None
-        self._problem(event.start_mark, "complex-key", "a key must be a plain word, not a list or a block")
+        self._problem(event.start_mark, "complex-key", _("a key must be a plain word, not a list or a block"))
         self._skip(event)
         return None
 
@@ -559,22 +565,23 @@ class _Builder:
         except (ValueError, OverflowError, TypeError, yaml.YAMLError):
             if tag == _TAG + "timestamp":
                 self._problem(event.start_mark, "invalid-date",
-                              f"'{event.value}' is not a real date: check the day and month (YYYY-MM-DD)")
+                              _("'{value}' is not a real date: check the day and month (YYYY-MM-DD)").format(value=event.value))
             else:
-                self._problem(event.start_mark, "invalid-value", f"'{event.value}' cannot be read")
+                self._problem(event.start_mark, "invalid-value", _("'{value}' cannot be read").format(value=event.value))
             return _UNREADABLE
         if isinstance(value, _dt.datetime):
             if (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0) or value.tzinfo:
                 day = value.date().isoformat()
                 self._problem(event.start_mark, "date-with-time",
-                              f"'{event.value}' has a time of day, but the plan's dates are days: write {day} "
-                              "(or put the value in quotes if it is text, not a date)")
+                              _("'{value}' has a time of day, but the plan's dates are days: write {day} "
+                                "(or put the value in quotes if it is text, not a date)").format(value=event.value, day=day))
                 return _UNREADABLE
             value = value.date()
         if isinstance(value, _dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             self._problem(event.start_mark, "date-out-of-range",
-                          f"'{event.value}' is not a date this plan can mean: check the year "
-                          f"(the plan's dates lie between {FIRST_YEAR} and {LAST_YEAR})")
+                          _("'{value}' is not a date this plan can mean: check the year "
+                            "(the plan's dates lie between {first} and {last})").format(
+                              value=event.value, first=FIRST_YEAR, last=LAST_YEAR))
             return _UNREADABLE
         return value
 

@@ -23,6 +23,8 @@ import phonenumbers
 from babel import Locale
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, timezone
 
+from .messages import Message, _, ngettext
+
 # Words for "extension" libphonenumber does not know: Chinese 分機 (Taiwan),
 # 分机 (mainland), 轉/转 ("transfer to"), 內線/内线 ("inside line").
 _EXTENSION_WORDS = re.compile(r"\s*(?:分機|分机|轉|转|內線|内线)\s*[:：]?\s*(?=[0-9０-９])")
@@ -103,28 +105,39 @@ def check(number: str, region: str | None = None) -> Check:
     parsed = parse(number, region)
     if parsed is None:
         if number.lstrip().startswith("+"):
-            return Check(False, f"'{number}' cannot be read as a phone number: write + and the country code, "
-                                f"then the number, e.g. {example}")
+            return Check(False, _("'{number}' cannot be read as a phone number: write + and the country code, "
+                                  "then the number, e.g. {example}").format(number=number, example=example))
         if region:
-            return Check(False, f"'{number}' cannot be read as a phone number: write it as it is dialled in "
-                                f"{_country(region)}, or with + and the country code, e.g. {example}")
-        return Check(False, f"'{number}' is not a phone number that can be dialled from abroad: "
-                            f"start with + and the country code, e.g. {example}")
+            return Check(False, _("'{number}' cannot be read as a phone number: write it as it is dialled in "
+                                  "{country}, or with + and the country code, e.g. {example}").format(
+                number=number, country=Country(region), example=example))
+        return Check(False, _("'{number}' is not a phone number that can be dialled from abroad: "
+                              "start with + and the country code, e.g. {example}").format(number=number, example=example))
     if _has_letters(number):
-        return Check(False, f"'{number}' has letters in it: write the digits only, and an extension as "
-                            f"\"{_without_letters(number, region)} ext. 201\"")
+        return Check(False, _("'{number}' has letters in it: write the digits only, and an extension as "
+                              "\"{fixed} ext. 201\"").format(number=number, fixed=_without_letters(number, region)))
     if not phonenumbers.is_possible_number(parsed):
-        where = _country(phonenumbers.region_code_for_country_code(parsed.country_code))
-        digits = phonenumbers.national_significant_number(parsed)
-        return Check(False, f"'{number}' is too {_too(parsed)} for a phone number in {where} "
-                            f"({_digits(digits)} without the country code): check the digits")
-    if not _fictional(parsed) and not phonenumbers.is_valid_number(parsed):
-        where = _country(phonenumbers.region_code_for_country_code(parsed.country_code))
-        if number.lstrip().startswith(("+", "＋")):
-            fix = "check the digits and the country code"
+        where = Country(phonenumbers.region_code_for_country_code(parsed.country_code))
+        digits = len(phonenumbers.national_significant_number(parsed))
+        if _too_short(parsed):
+            message = ngettext("'{number}' is too short for a phone number in {country} ({digits} digit without the "
+                               "country code): check the digits",
+                               "'{number}' is too short for a phone number in {country} ({digits} digits without the "
+                               "country code): check the digits", digits)
         else:
-            fix = "check the digits, or, for a number in another country, write + and its country code first"
-        return Check(False, f"'{number}' is not a number in use in {where}: {fix}", warning=True)
+            message = ngettext("'{number}' is too long for a phone number in {country} ({digits} digit without the "
+                               "country code): check the digits",
+                               "'{number}' is too long for a phone number in {country} ({digits} digits without the "
+                               "country code): check the digits", digits)
+        return Check(False, message.format(number=number, country=where, digits=digits))
+    if not _fictional(parsed) and not phonenumbers.is_valid_number(parsed):
+        where = Country(phonenumbers.region_code_for_country_code(parsed.country_code))
+        if number.lstrip().startswith(("+", "＋")):
+            message = _("'{number}' is not a number in use in {country}: check the digits and the country code")
+        else:
+            message = _("'{number}' is not a number in use in {country}: check the digits, or, for a number in "
+                        "another country, write + and its country code first")
+        return Check(False, message.format(number=number, country=where), warning=True)
     return Check(True)
 
 
@@ -237,23 +250,39 @@ def _fictional(parsed) -> bool:
     return any(pattern.match(full) for pattern in _FICTIONAL)
 
 
-def _too(parsed) -> str:
+def _too_short(parsed) -> bool:
     reason = phonenumbers.is_possible_number_with_reason(parsed)
-    return "short" if reason in (phonenumbers.ValidationResult.TOO_SHORT,
-                                 phonenumbers.ValidationResult.INVALID_LENGTH) else "long"
+    return reason in (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.INVALID_LENGTH)
 
 
-def _digits(digits: str) -> str:
-    return f"{len(digits)} digit" + ("" if len(digits) == 1 else "s")
+class Country(Message):
+    """A country named in a message: "Taiwan", "the United Kingdom"; 台灣, 英國.
+
+    Babel's territory names (CLDR), already loaded for the handbook's words;
+    libphonenumber's geocoder would cost half a second to import."""
+
+    def __new__(cls, region: str | None):
+        self = str.__new__(cls, _country_in_english(region))
+        self.template, self.plural, self.count, self.args, self.context = str.__str__(self), None, None, None, None
+        self.region = region
+        return self
+
+    def translated(self, language) -> str:
+        if not self.region or self.region == "001":
+            return ANY_COUNTRY.translated(language)
+        if language is None or language.is_english:
+            return str.__str__(self)
+        name = language.locale.territories.get(self.region, "")
+        return re.sub(r"^中國(.+)特別行政區$", r"\1", name) or self.region  # 中國香港特別行政區: 香港
+
+
+ANY_COUNTRY = _("any country")
 
 
 @lru_cache(maxsize=256)
-def _country(region: str | None) -> str:
-    """The country's name in English for messages ("Taiwan", "the United Kingdom")."""
+def _country_in_english(region: str | None) -> str:
     if not region or region == "001":
-        return "any country"
-    # Babel's territory names (CLDR), already loaded for the handbook's
-    # words; libphonenumber's geocoder would cost half a second to import.
+        return str(ANY_COUNTRY)
     name = Locale("en").territories.get(region, "").replace(" SAR China", "")
     if not name:
         return region

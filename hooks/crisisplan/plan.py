@@ -21,6 +21,7 @@ from . import crosscheck, phones
 from .crosscheck import Index, Site
 from .hints import closest
 from .load import LoadedFile, load_file
+from .messages import Listing, _
 from .problems import ERROR, WARNING, Problem
 from .schema import Schemas, bundled_dir, load_schemas, schema_dir
 from .sections import Registry
@@ -135,8 +136,8 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
     registry = schemas.sections
     problems = list(schemas.problems)
     if not root.is_dir():
-        problems.append(Problem(shown, 1, 1, ERROR, "no-plan", f"there is no plan folder at '{shown}': name the plan folder "
-                                "(crisisplan validate PATH), or start a plan repository with crisisplan new DIR"))
+        problems.append(Problem(shown, 1, 1, ERROR, "no-plan", _("there is no plan folder at '{folder}': name the plan folder (crisisplan validate PATH), "
+                                  "or start a plan repository with crisisplan new DIR").format(folder=shown)))
         return Report(None, problems)
 
     found, flagged = [], set()  # flagged: files already reported as unusable
@@ -182,10 +183,10 @@ def _load_files(root: Path, shown: str, found: list[str], registry: Registry):
             raw = (root / rel).read_bytes()
         except OSError as exc:
             problems.append(Problem(name, 1, 1, ERROR, "unreadable-file",
-                                    f"the file cannot be read ({exc.strerror or exc}): check that it exists "
-                                    "and that you may read it"))
+                                    _("the file cannot be read ({reason}): check that it exists and that you may read it").format(
+                                        reason=exc.strerror or exc)))
             continue
-        folder, _, stem = rel.rpartition("/")
+        folder, _slash, stem = rel.rpartition("/")
         stem = stem[: -len(".yaml")]
         if folder:
             folders[folder][stem] = load_file(raw, name)
@@ -207,12 +208,12 @@ def _missing_files(files: dict, folders: dict, flagged: set, shown: str, registr
     for name in registry.files:
         if name not in files and f"{name}.yaml" not in flagged:
             problems.append(Problem(os.path.join(shown, f"{name}.yaml"), 1, 1, ERROR, "missing-file",
-                                    f"the plan has no {name}.yaml: every plan needs one "
-                                    f"(copy it from the example plan and adapt it)"))
+                                    _("the plan has no {file}: every plan needs one (copy it from the example plan and adapt it)").format(
+                                        file=f"{name}.yaml")))
     for folder in registry.folders:
         if not folders[folder]:
             problems.append(Problem(os.path.join(shown, folder), 1, 1, ERROR, "missing-file",
-                                    f"the folder {folder}/ holds no .yaml file: a plan needs at least one"))
+                                    _("the folder {folder}/ holds no .yaml file: a plan needs at least one").format(folder=folder)))
     return problems
 
 
@@ -252,8 +253,8 @@ def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, to
             entry_id = loaded.data.get("id")
             if isinstance(entry_id, str) and entry_id != stem:
                 problems.append(loaded.problem(("id",), "id-not-file-name",
-                                               f"the id '{entry_id}' differs from the file name '{stem}.yaml': "
-                                               f"rename the file to {entry_id}.yaml or change the id"))
+                                               _("the id '{id}' differs from the file name '{stem}.yaml': "
+                                                 "rename the file to {id}.yaml or change the id").format(id=entry_id, stem=stem)))
             if folder == "trees":
                 problems += crosscheck.tree_problems(loaded)
             elif folder == "playbooks":
@@ -292,7 +293,8 @@ def _find_files(root: Path, shown: str, registry: Registry):
                 entries = sorted(path.iterdir())
                 if len(entries) > MAX_FOLDER_FILES:
                     yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "too-many-files",
-                                        f"{rel}/ holds {len(entries)} files; at most {MAX_FOLDER_FILES} are read")
+                                        _("{folder}/ holds {count} files; at most {limit} are read").format(
+                                            folder=rel, count=len(entries), limit=MAX_FOLDER_FILES))
                     entries = entries[:MAX_FOLDER_FILES]
                 for entry in entries:
                     yield from _classify(entry, f"{rel}/{entry.name}", shown, registry.folders, nested=True)
@@ -304,27 +306,29 @@ def _classify(path: Path, rel: str, shown: str, known, nested: bool):
     name = path.name
     if name.endswith(".yml"):
         yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "wrong-extension",
-                            f"plan files end in .yaml: rename {name} to {name[:-4]}.yaml")
+                            _("plan files end in .yaml: rename {name} to {stem}.yaml").format(name=name, stem=name[:-4]))
         return
     if not name.endswith(".yaml"):
         return  # READMEs and other notes may sit beside the plan
     if path.is_symlink():
         yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "symlink",
-                            "plan files must be real files, not links: copy the file here")
+                            _("plan files must be real files, not links: copy the file here"))
         return
     if not path.is_file():  # a folder, a pipe or a device: reading it could hang or fail
         yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "not-a-file",
-                            f"{name} is not an ordinary file: plan files must be plain text files")
+                            _("{name} is not an ordinary file: plan files must be plain text files").format(name=name))
         return
     stem = name[: -len(".yaml")]
     if nested or stem in known:
         yield rel, None
         return
     close = closest(stem, known)
-    fix = f": did you mean {close}.yaml?" if close else \
-        f": the plan's files are {', '.join(k + '.yaml' for k in known)}"
-    yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "unknown-file",
-                        f"{name} is not a plan file{fix}")
+    if close:
+        message = _("{name} is not a plan file: did you mean {file}?").format(name=name, file=f"{close}.yaml")
+    else:
+        message = _("{name} is not a plan file: the plan's files are {files}").format(
+            name=name, files=Listing((k + ".yaml" for k in known), final=None, quoted=False))
+    yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "unknown-file", message)
 
 
 def _entries(index: Index) -> dict[str, dict[str, dict]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from .messages import _, ngettext, say
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -23,15 +25,17 @@ class Problem:
     code: str
     message: str
 
-    def text(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: [{self.level}] {self.message} ({self.code})"
+    def text(self, language=None) -> str:
+        """yamllint's line; the message in `language` (an i18n.Language; None: English),
+        the level and the code always as they are, for tools that read them."""
+        return f"{self.file}:{self.line}:{self.col}: [{self.level}] {say(self.message, language)} ({self.code})"
 
-    def github(self) -> str:
+    def github(self, language=None) -> str:
         props = ",".join(
             f"{key}={_escape_property(str(value))}"
             for key, value in (("file", self.file), ("line", self.line), ("col", self.col), ("title", self.code))
         )
-        return f"::{self.level} {props}::{_escape_data(self.message)}"
+        return f"::{self.level} {props}::{_escape_data(say(self.message, language))}"
 
 
 def _escape_data(value: str) -> str:
@@ -45,18 +49,17 @@ def _escape_property(value: str) -> str:
 FORMATS = {"text": Problem.text, "github": Problem.github}
 
 
-def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
+def format_problems(problems: Iterable[Problem], fmt: str = "text", language=None) -> str:
     render = FORMATS[fmt]
-    return "".join(render(p) + "\n" for p in problems)
+    return "".join(render(p, language) + "\n" for p in problems)
 
 
-def summary(problems: list[Problem]) -> str:
+def summary(problems: list[Problem], language=None) -> str:
     errors = sum(p.level == ERROR for p in problems)
     warnings = len(problems) - errors
     if not problems:
-        return "The plan is valid."
-    return f"{_count(errors, 'error')} and {_count(warnings, 'warning')}."
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+        return _("The plan is valid.").translated(language)
+    return _("{errors} and {warnings}.").format(
+        errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+        warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
+    ).translated(language)

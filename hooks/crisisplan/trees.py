@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .hints import closest
+from .messages import Message, _
 
 OUTCOME_TARGETS = ("severity", "playbook", "action")
 
@@ -29,40 +30,45 @@ def tree_issues(tree: dict) -> list[TreeIssue]:
     issues: list[TreeIssue] = []
     if start not in nodes:
         issues.append(TreeIssue(("start",), "unknown-step",
-                                f"the start step '{start}' is not one of the steps in 'nodes'{_hint(start, nodes)}"))
+                                _hinted(_("the start step '{step}' is not one of the steps in 'nodes'"),
+                                        _("the start step '{step}' is not one of the steps in 'nodes': did you mean '{hint}'?"),
+                                        start, nodes)))
     for node_id, node in nodes.items():
         if not isinstance(node, dict):
             continue
         path = ("nodes", node_id)
         has_question, has_outcome = "question" in node, "outcome" in node
         if has_question and has_outcome:
-            issues.append(TreeIssue(path, "mixed-step", f"step '{node_id}' has both a question and an outcome: "
-                                    "split it into a question step and an outcome step", True))
+            issues.append(TreeIssue(path, "mixed-step", _("step '{step}' has both a question and an outcome: "
+                                      "split it into a question step and an outcome step").format(step=node_id), True))
         elif not has_question and not has_outcome:
-            issues.append(TreeIssue(path, "empty-step", f"step '{node_id}' has neither a question nor an outcome: "
-                                    "add 'question' with 'answers', or 'outcome'", True))
+            issues.append(TreeIssue(path, "empty-step", _("step '{step}' has neither a question nor an outcome: "
+                                      "add 'question' with 'answers', or 'outcome'").format(step=node_id), True))
         if has_question and "answers" not in node:
-            issues.append(TreeIssue(path, "no-answers", f"question '{node_id}' has no answers: add 'answers'", True))
+            issues.append(TreeIssue(path, "no-answers", _("question '{step}' has no answers: add 'answers'").format(step=node_id), True))
         if has_outcome and not any(node.get(t) for t in OUTCOME_TARGETS):
             issues.append(TreeIssue(path, "outcome-without-target",
-                                    f"outcome '{node_id}' names no severity, playbook or action: add at least one", True))
+                                    _("outcome '{step}' names no severity, playbook or action: add at least one").format(
+                                        step=node_id), True))
         if has_outcome and "answers" in node:
             issues.append(TreeIssue(path + ("answers",), "answers-on-outcome",
-                                    f"outcome '{node_id}' has answers; an outcome ends the tree: remove them", True))
+                                    _("outcome '{step}' has answers; an outcome ends the tree: remove them").format(step=node_id), True))
         for index, answer in enumerate(node.get("answers") or []):
             if not isinstance(answer, dict):
                 continue
             target = answer.get("next")
             if isinstance(target, str) and target not in nodes:
                 issues.append(TreeIssue(path + ("answers", index, "next"), "unknown-step",
-                                        f"'{target}' is not one of the steps in this tree{_hint(target, nodes)}"))
+                                        _hinted(_("'{step}' is not one of the steps in this tree"),
+                                                _("'{step}' is not one of the steps in this tree: did you mean '{hint}'?"),
+                                                target, nodes)))
     if start in nodes:
         issues += _cycles(nodes, start)
         reachable = reachable_from(nodes, start)
         for node_id in nodes:
             if node_id not in reachable:
                 issues.append(TreeIssue(("nodes", node_id), "unreachable-step",
-                                        f"no answer leads to step '{node_id}': link it from an answer or delete it",
+                                        _("no answer leads to step '{step}': link it from an answer or delete it").format(step=node_id),
                                         True))
     return issues
 
@@ -98,8 +104,8 @@ def _cycles(nodes: dict, start: str) -> list[TreeIssue]:
             if state.get(nxt) == 1:
                 answer_index = successors(nodes[node_id]).index(nxt)
                 issues.append(TreeIssue(("nodes", node_id, "answers", answer_index, "next"), "cycle",
-                                        f"this answer leads back to '{nxt}', an earlier step, so the tree "
-                                        "never ends: point it at a later step or an outcome"))
+                                        _("this answer leads back to '{step}', an earlier step, so the tree "
+                                          "never ends: point it at a later step or an outcome").format(step=nxt)))
             elif nxt not in state:
                 state[nxt] = 1
                 stack.append((nxt, iter(successors(nodes[nxt]))))
@@ -110,6 +116,7 @@ def _cycles(nodes: dict, start: str) -> list[TreeIssue]:
     return issues
 
 
-def _hint(word: str, choices) -> str:
-    close = closest(word, choices)
-    return f": did you mean '{close}'?" if close else ""
+def _hinted(plain: Message, hinted: Message, step: str, choices) -> Message:
+    """`plain`, or `hinted` with the closest of `choices` when one is close."""
+    close = closest(step, choices)
+    return hinted.format(step=step, hint=close) if close else plain.format(step=step)

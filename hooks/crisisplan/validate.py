@@ -13,29 +13,30 @@ from cerberus import errors as ce
 
 from .load import LoadedFile
 from .hints import closest
+from .messages import Listing, Message, Phrase, _, ngettext
 from .problems import Problem
 from .schema import Unit
 
 TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "float": "a number",
-    "boolean": "true or false",
-    "date": "a date written YYYY-MM-DD",
-    "datetime": "a date and time",
-    "list": "a list (lines starting with '- ')",
-    "dict": "a block of 'key: value' lines",
+    "string": _("text"),
+    "integer": _("a whole number"),
+    "number": _("a number"),
+    "float": _("a number"),
+    "boolean": _("true or false"),
+    "date": _("a date written YYYY-MM-DD"),
+    "datetime": _("a date and time"),
+    "list": _("a list (lines starting with '- ')"),
+    "dict": _("a block of 'key: value' lines"),
 }
 
 # What a pattern asks for, in words, with an example.
 PATTERN_WORDS = {
-    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens, e.g. 'maya-chen'",
-    r"^https?://\S+$": "a web address starting with https://",
-    r"^[0-9A-Za-z][0-9A-Za-z._-]*$": "a version of letters, digits, dots and hyphens, e.g. \"2026.2\"",
-    r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$": "a language tag such as 'en' or 'zh-Hant'",
-    r"^[a-z0-9][a-z0-9-_]*$": "a lower-case name of letters, digits, '-' and '_'",
-    r"^[A-Z]{2}$": "a two-letter country code in capitals, e.g. 'TW' or 'GB'",
+    r"^[a-z0-9][a-z0-9-]*$": _("an id of lower-case letters, digits and hyphens, e.g. 'maya-chen'"),
+    r"^https?://\S+$": _("a web address starting with https://"),
+    r"^[0-9A-Za-z][0-9A-Za-z._-]*$": _("a version of letters, digits, dots and hyphens, e.g. \"2026.2\""),
+    r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$": _("a language tag such as 'en' or 'zh-Hant'"),
+    r"^[a-z0-9][a-z0-9-_]*$": _("a lower-case name of letters, digits, '-' and '_'"),
+    r"^[A-Z]{2}$": _("a two-letter country code in capitals, e.g. 'TW' or 'GB'"),
 }
 
 
@@ -81,15 +82,17 @@ def _field_rules(schema, schema_path) -> dict:
     return node if isinstance(node, Mapping) else {}
 
 
-def _described(path: tuple) -> str:
+def _described(path: tuple) -> Message:
     """`'phones'` or `item 2 of 'phones'` for messages."""
     if not path:
-        return "the file"
+        return _("the file")
     last = path[-1]
     if isinstance(last, int):
-        parent = next((p for p in reversed(path) if isinstance(p, str)), "the list")
-        return f"item {last + 1} of '{parent}'"
-    return f"'{last}'"
+        parent = next((p for p in reversed(path) if isinstance(p, str)), None)
+        if parent is None:
+            return _("item {number} of the list").format(number=last + 1)
+        return _("item {number} of '{key}'").format(number=last + 1, key=parent)
+    return _("'{key}'").format(key=last)
 
 
 def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
@@ -102,54 +105,70 @@ def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
         known = _known_keys(schema, error.schema_path, path)
         hint = closest(str(key), known)
         if hint:
-            fix = f": did you mean '{hint}'?"
+            message = _("'{key}' is not a key the plan knows here: did you mean '{hint}'?").format(key=key, hint=hint)
         elif known:
-            fix = f": the keys allowed here are {_listing(known)}"
+            message = _("'{key}' is not a key the plan knows here: the keys allowed here are {keys}").format(
+                key=key, keys=Listing(known))
         else:
-            fix = ""
-        return loaded.problem(path, "unknown-key", f"'{key}' is not a key the plan knows here{fix}", on_key=True)
+            message = _("'{key}' is not a key the plan knows here").format(key=key)
+        return loaded.problem(path, "unknown-key", message, on_key=True)
     if code == ce.REQUIRED_FIELD.code:
         key = path[-1]
         parent = path[:-1]
         meaning = rules.get("meta")
-        where = f"in {_described(parent)}" if parent else "in this file"
-        message = f"'{key}' is missing {where}: add it"
+        if parent:
+            message = _("'{key}' is missing in {place}: add it").format(key=key, place=_described(parent))
+        else:
+            message = _("'{key}' is missing in this file: add it").format(key=key)
         if meaning:
-            message += f" ({_sentence(meaning)})"
+            message = _("{message} ({meaning})").format(message=message, meaning=Phrase(meaning, _sentence))
         return loaded.problem(parent, "missing-key", message, on_key=True)
     if code == ce.NOT_NULLABLE.code:
-        return loaded.problem(path, "no-value", f"{what} has no value: write one, or delete the key", on_key=True)
+        return loaded.problem(path, "no-value", _("{what} has no value: write one, or delete the key").format(what=what),
+                              on_key=True)
     if code == ce.EMPTY_NOT_ALLOWED.code:
-        return loaded.problem(path, "empty-value", f"{what} is empty: write something, or delete the key")
+        return loaded.problem(path, "empty-value", _("{what} is empty: write something, or delete the key").format(what=what))
     if code == ce.BAD_TYPE.code:
         expected = error.constraint if isinstance(error.constraint, str) else error.constraint[0]
         words = TYPE_WORDS.get(expected, expected)
-        message = f"{what} must be {words}, not {_kind_of(value)}"
+        message = _("{what} must be {words}, not {value}").format(what=what, words=words, value=_kind_of(value))
         source = loaded.at(path).source
         if expected == "string" and source is not None and not isinstance(value, (dict, list)):
-            message += f": put it in quotes, \"{source}\""
+            message = _("{message}: put it in quotes, \"{source}\"").format(message=message, source=source)
         elif expected == "date" and isinstance(value, str):
-            message += ": write it as YYYY-MM-DD without quotes"
+            message = _("{message}: write it as YYYY-MM-DD without quotes").format(message=message)
         return loaded.problem(path, "wrong-type", message)
     if code == ce.MIN_LENGTH.code:
-        return loaded.problem(path, "too-few", f"{what} needs at least {error.constraint} "
-                              f"{'entry' if error.constraint == 1 else 'entries'}")
+        return loaded.problem(path, "too-few", ngettext("{what} needs at least {count} entry",
+                                                        "{what} needs at least {count} entries",
+                                                        error.constraint).format(what=what, count=error.constraint))
     if code == ce.MAX_LENGTH.code:
-        return loaded.problem(path, "too-many", f"{what} may have at most {error.constraint} entries")
+        return loaded.problem(path, "too-many", ngettext("{what} may have at most {count} entry",
+                                                         "{what} may have at most {count} entries",
+                                                         error.constraint).format(what=what, count=error.constraint))
     if code == ce.REGEX_MISMATCH.code:
-        words = PATTERN_WORDS.get(error.constraint, f"text matching {error.constraint}")
+        words = PATTERN_WORDS.get(error.constraint) or _("text matching {pattern}").format(pattern=error.constraint)
         keys_rule = "keysrules" in error.schema_path
-        return loaded.problem(path, "bad-format", f"'{value}' must be {words}", on_key=keys_rule)
+        return loaded.problem(path, "bad-format", _("'{value}' must be {words}").format(value=value, words=words),
+                              on_key=keys_rule)
     if code == ce.MIN_VALUE.code:
-        return loaded.problem(path, "too-small", f"{what} must be at least {error.constraint}, not {value}")
+        return loaded.problem(path, "too-small", _("{what} must be at least {limit}, not {value}").format(
+            what=what, limit=error.constraint, value=value))
     if code == ce.MAX_VALUE.code:
-        return loaded.problem(path, "too-large", f"{what} must be at most {error.constraint}, not {value}")
+        return loaded.problem(path, "too-large", _("{what} must be at most {limit}, not {value}").format(
+            what=what, limit=error.constraint, value=value))
     if code == ce.UNALLOWED_VALUE.code:
         allowed = [str(a) for a in error.constraint]
         hint = closest(str(value), allowed)
-        fix = f": did you mean '{hint}'?" if hint else f": use one of {_listing(allowed)}"
-        return loaded.problem(path, "not-allowed", f"'{value}' is not a choice for {what}{fix}")
-    return loaded.problem(path, "invalid", f"{what} is not valid ({error.rule}: {error.constraint})")
+        if hint:
+            message = _("'{value}' is not a choice for {what}: did you mean '{hint}'?").format(
+                value=value, what=what, hint=hint)
+        else:
+            message = _("'{value}' is not a choice for {what}: use one of {choices}").format(
+                value=value, what=what, choices=Listing(allowed))
+        return loaded.problem(path, "not-allowed", message)
+    return loaded.problem(path, "invalid", _("{what} is not valid ({rule}: {constraint})").format(
+        what=what, rule=error.rule, constraint=error.constraint))
 
 
 def _known_keys(schema, schema_path, path) -> list[str]:
@@ -166,25 +185,20 @@ def _sentence(text: str) -> str:
     return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def _listing(items) -> str:
-    items = [f"'{i}'" for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def _kind_of(value) -> str:
+def _kind_of(value) -> Message:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (yes/no values are read as true/false)"
+        return _("{value} (yes/no values are read as true/false)").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a block of keys"
+        return _("a block of keys")
     if hasattr(value, "isoformat"):
-        return f"the date {value.isoformat()}"
-    return f"the text '{_short(str(value))}'"
+        return _("the date {value}").format(value=value.isoformat())
+    return _("the text '{value}'").format(value=_short(str(value)))
 
 
 def _short(text: str, limit: int = 40) -> str:
