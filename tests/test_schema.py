@@ -7,7 +7,7 @@ from pathlib import Path
 import cerberus
 import pytest
 
-from crisisplan import check_plan
+from crisisplan import check_plan, i18n
 from crisisplan.problems import format_problems
 from crisisplan.schema import compile_unit, load_schemas, plain_schema
 
@@ -87,6 +87,26 @@ def test_a_broken_schema_is_reported_not_raised(case, tmp_path):
     report = check_plan(FULL_PLAN, today=TODAY, schemas=schemas)
     assert not report.ok
     assert expected in format_problems(report.problems)
+
+
+# The same problems for a schema author who reads Traditional Chinese.
+BROKEN_ZH_TW = {
+    "unknown rule": "schema/metrics.yaml:3:3: [error] 這份綱要（schema）無法使用：「requird」不是規則：您是指「required」嗎？ "
+                    "(bad-schema)",
+    "flag not a boolean": "schema/metrics.yaml:1:22: [error] 這份綱要（schema）無法使用：「required」的值必須是 "
+                          "true 或 false (bad-schema)",
+    "rules not a mapping": "schema/metrics.yaml:1:1: [error] 這份綱要（schema）無法使用：「name」的規則必須是由"
+                           "「規則: 值」各行組成的區塊 (bad-schema)",
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_ZH_TW, ids=list(BROKEN_ZH_TW))
+def test_a_broken_schema_is_reported_in_the_readers_language(case, tmp_path):
+    folder = tmp_path / "schema"
+    shutil.copytree(SCHEMA_DIR, folder)
+    (folder / "metrics.yaml").write_text(BROKEN[case][0], encoding="utf-8")
+    schemas = load_schemas(folder)
+    assert format_problems(schemas.problems, "text", i18n.language("zh-TW")) == BROKEN_ZH_TW[case] + "\n"
 
 
 def test_plain_schema_leaves_other_rules_to_cerberus():

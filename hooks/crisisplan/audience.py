@@ -37,6 +37,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from .messages import Listing, _
+
 INTERNAL, PARTNER, PUBLIC = "internal", "partner", "public"
 AUDIENCES = (INTERNAL, PARTNER, PUBLIC)  # narrowest first
 LABELS = {INTERNAL: "Internal", PARTNER: "Partner", PUBLIC: "Public"}
@@ -73,19 +75,20 @@ def may_read(reader: str, audience: str) -> bool:
 
 def rule_fault(value) -> str | None:
     """What is wrong with an `audience:` rule in a schema, in words, or None."""
-    choices = ", ".join(AUDIENCES)
+    choices = Listing(AUDIENCES, final=None, quoted=False)
     if isinstance(value, str):
-        return None if value in _WIDTH else f"'{value}' is not an audience: use {choices}"
+        return None if value in _WIDTH else _("'{value}' is not an audience: use {choices}").format(
+            value=value, choices=choices)
     if not isinstance(value, dict):
-        return f"an audience is one of {choices}, or a block of 'when', 'then' and 'else'"
+        return _("an audience is one of {choices}, or a block of 'when', 'then' and 'else'").format(choices=choices)
     unknown = set(value) - _CONDITION_KEYS
     if unknown:
-        return f"'{sorted(unknown)[0]}' is not part of an audience: use when, then, else"
+        return _("'{key}' is not part of an audience: use when, then, else").format(key=sorted(unknown)[0])
     if not isinstance(value.get("when"), dict) or not value["when"]:
-        return "'when' must be a block of 'field: value' lines, the values that make 'then' apply"
+        return _("'when' must be a block of 'field: value' lines, the values that make 'then' apply")
     for key in ("then", "else"):
         if key in value and value[key] not in _WIDTH:
-            return f"'{key}' must be one of {choices}"
+            return _("'{key}' must be one of {choices}").format(key=key, choices=choices)
     if "then" not in value:
         return "a conditional audience needs 'then', the audience when every 'when' matches"
     return None
@@ -236,7 +239,7 @@ def redact(plan, audience: str, schemas=None):
     kinds = set(plan.index)
     known = None
     # Dropping references can only empty blocks, never ids: two passes settle it.
-    for _ in range(3):
+    for _attempt in range(3):
         domains, folders, walk = _walk_plan(plan, audience, schemas, known, kinds)
         now = {kind: set(ids) for kind, ids in walk.index.items()}
         if now == known:

@@ -23,6 +23,7 @@ This module never imports MkDocs.
 """
 from __future__ import annotations
 
+import string
 from typing import Callable, Iterable
 
 
@@ -53,7 +54,7 @@ class Message(str):
             text = language.pgettext(self.context, self.template) if self.context else language.gettext(self.template)
         if self.args is None:
             return text
-        return text.format(**{key: say(value, language) for key, value in self.args.items()})
+        return _fill(text, {key: say(value, language) for key, value in self.args.items()})
 
 
 class Phrase(Message):
@@ -96,6 +97,38 @@ def _join(items: list[str], language, final: str | None, quoted: bool) -> str:
     last = (pgettext("list", "{items} or {last}") if final == "or"
             else pgettext("list", "{items} and {last}"))
     return last.format(items=separator.join(shown[:-1]), last=shown[-1]).translated(language)
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """`template.format(**values)`, with a space where a value starting or
+    ending in Latin letters or digits meets a Chinese, Japanese or Korean
+    character of the template (「必須是 true 或 false」, spaced as Taiwanese
+    technical writing does); the values themselves are never changed."""
+    out = ""
+    after_value = False
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            if after_value and _is_latin(out[-1:]) and _is_cjk(literal[0]):
+                out += " "
+            out += literal
+        if name is None:
+            continue
+        value = values[name]
+        if value and _is_cjk(out[-1:]) and _is_latin(value[0]):
+            out += " "
+        out += value
+        after_value = bool(value)
+    return out
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _is_cjk(char: str) -> bool:
+    """A Chinese, Japanese or Korean letter (not its punctuation: 「」，。 need no space)."""
+    return bool(char) and ("\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff"
+                           or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff")
 
 
 def _(template: str) -> Message:

@@ -26,6 +26,7 @@ from cerberus.schema import UnvalidatedSchema
 from . import audience, sections
 from .hints import closest
 from .load import LoadedFile, load_file
+from .messages import _
 from .problems import Problem
 
 COMMON = "common"
@@ -124,7 +125,7 @@ def load_schemas(directory: Path | None = None, extra: Path | None = None) -> Sc
         if fault:
             path, words = fault
             schemas.by_name.pop(name, None)
-            problems.append(loaded.problem(path, "bad-schema", f"the schema cannot be used: {words}", on_key=True))
+            problems.append(loaded.problem(path, "bad-schema", _("the schema cannot be used: {fault}").format(fault=words), on_key=True))
     for loaded in overrides:
         problems += _apply_audiences(loaded, schemas)
     return schemas
@@ -137,15 +138,16 @@ def _apply_audiences(loaded: LoadedFile, schemas: Schemas) -> list[Problem]:
     problems = []
     if not isinstance(loaded.data, dict):
         return problems if loaded.data is None else [loaded.problem((), "bad-audience", (
-            "audiences.yaml maps each section to an audience, or to a block of 'field.path: audience' lines"))]
+            _("audiences.yaml maps each section to an audience, or to a block of 'field.path: audience' lines")))]
     for name, value in loaded.data.items():
         if name not in schemas.by_name:
             close = closest(str(name), schemas.by_name)
-            problems.append(loaded.problem((name,), "bad-audience", f"'{name}' is not a section"
-                                           + (f": did you mean '{close}'?" if close else ""), on_key=True))
+            message = (_("'{name}' is not a section: did you mean '{hint}'?").format(name=name, hint=close) if close
+                       else _("'{name}' is not a section").format(name=name))
+            problems.append(loaded.problem((name,), "bad-audience", message, on_key=True))
             continue
         if not isinstance(value, dict):
-            fault = audience.rule_fault(value) if isinstance(value, str) else "a section's audience is one name"
+            fault = audience.rule_fault(value) if isinstance(value, str) else _("a section's audience is one name")
             if fault:
                 problems.append(loaded.problem((name,), "bad-audience", fault))
             else:
@@ -156,8 +158,9 @@ def _apply_audiences(loaded: LoadedFile, schemas: Schemas) -> list[Problem]:
             fault = audience.rule_fault(rule)
             if rules is None:
                 problems.append(loaded.problem((name, path), "bad-audience",
-                                               f"'{path}' is not a field of {name}: write paths as the plan "
-                                               f"format reference page does, e.g. people[].email", on_key=True))
+                                               _("'{path}' is not a field of {name}: write paths as the plan "
+                                                 "format reference page does, e.g. people[].email").format(
+                                                   path=path, name=name), on_key=True))
             elif fault:
                 problems.append(loaded.problem((name, path), "bad-audience", fault))
             else:
@@ -176,17 +179,17 @@ class SchemaFault(Exception):
 # The Cerberus rules whose constraints `schema_fault` checks itself, with
 # the types each constraint may have (as Cerberus' own schema of rules says)
 # and those types in words.
-_FLAG = ((bool,), "true or false")
+_FLAG = ((bool,), _("true or false"))
 PLAIN_RULES: dict[str, tuple[tuple, str]] = {
     "required": _FLAG, "nullable": _FLAG, "empty": _FLAG, "readonly": _FLAG, "require_all": _FLAG,
     "allow_unknown": _FLAG,
-    "minlength": ((int,), "a whole number"), "maxlength": ((int,), "a whole number"),
-    "min": ((object,), "a value"), "max": ((object,), "a value"),
-    "allowed": ((list,), "a list"), "forbidden": ((list,), "a list"),
-    "regex": ((str,), "a regular expression"),
-    "type": ((str, list), "a type name or a list of them"),
-    "schema": ((dict,), "a block of rules"),
-    "valuesrules": ((dict,), "a block of rules"), "keysrules": ((dict,), "a block of rules"),
+    "minlength": ((int,), _("a whole number")), "maxlength": ((int,), _("a whole number")),
+    "min": ((object,), _("a value")), "max": ((object,), _("a value")),
+    "allowed": ((list,), _("a list")), "forbidden": ((list,), _("a list")),
+    "regex": ((str,), _("a regular expression")),
+    "type": ((str, list), _("a type name or a list of them")),
+    "schema": ((dict,), _("a block of rules")),
+    "valuesrules": ((dict,), _("a block of rules")), "keysrules": ((dict,), _("a block of rules")),
 }
 
 
@@ -204,7 +207,7 @@ def schema_fault(schema, path: tuple = ()) -> tuple[tuple, str] | None:
 
     Raises NotPlain when it uses a Cerberus rule beyond PLAIN_RULES."""
     if not isinstance(schema, dict):
-        return path, "this must be a block of 'field: rules' lines"
+        return path, _("this must be a block of 'field: rules' lines")
     for name, rules in schema.items():
         fault = _rules_fault(rules, path + (name,))
         if fault:
@@ -214,7 +217,7 @@ def schema_fault(schema, path: tuple = ()) -> tuple[tuple, str] | None:
 
 def _rules_fault(rules, path: tuple) -> tuple[tuple, str] | None:
     if not isinstance(rules, dict):
-        return path, f"the rules of '{path[-1]}' must be a block of 'rule: value' lines"
+        return path, _("the rules of '{field}' must be a block of 'rule: value' lines").format(field=path[-1])
     for rule, constraint in rules.items():
         if rule == audience.RULE and audience.rule_fault(constraint):
             return path + (rule,), audience.rule_fault(constraint)
@@ -225,20 +228,22 @@ def _rules_fault(rules, path: tuple) -> tuple[tuple, str] | None:
             if rule in cerberus.Validator.rules:
                 raise NotPlain(rule)
             close = closest(str(rule), list(PLAIN_RULES) + list(PLAN_RULES))
-            return where, f"'{rule}' is not a rule" + (f": did you mean '{close}'?" if close else "")
+            return where, (_("'{rule}' is not a rule: did you mean '{hint}'?").format(rule=rule, hint=close) if close
+                           else _("'{rule}' is not a rule").format(rule=rule))
         kinds, words = PLAIN_RULES[rule]
         if constraint is None or not isinstance(constraint, kinds):
-            return where, f"the value of '{rule}' must be {words}"
+            return where, _("the value of '{rule}' must be {words}").format(rule=rule, words=words)
         if rule == "type":
             for type_name in [constraint] if isinstance(constraint, str) else constraint or [None]:
                 if type_name not in cerberus.Validator.types_mapping:
                     close = closest(str(type_name), cerberus.Validator.types_mapping)
-                    return where, f"'{type_name}' is not a type" + (f": did you mean '{close}'?" if close else "")
+                    return where, (_("'{type}' is not a type: did you mean '{hint}'?").format(type=type_name, hint=close)
+                                   if close else _("'{type}' is not a type").format(type=type_name))
         elif rule == "regex":
             try:
                 re.compile(constraint)
             except re.error as exc:
-                return where, f"the regular expression does not compile: {exc}"
+                return where, _("the regular expression does not compile: {error}").format(error=exc)
         elif rule == "schema" and rules.get("type") == "dict":
             fault = schema_fault(constraint, where)
             if fault:
@@ -279,8 +284,8 @@ def expand(schema: dict, common: dict) -> dict:
         if isinstance(rules, str):
             if rules not in common:
                 close = closest(rules, common)
-                raise SchemaFault((name,), f"'{rules}' is not a rule set in common.yaml"
-                                           + (f": did you mean '{close}'?" if close else ""))
+                raise SchemaFault((name,), _("'{rules}' is not a rule set in common.yaml: did you mean '{hint}'?").format(
+                    rules=rules, hint=close) if close else _("'{rules}' is not a rule set in common.yaml").format(rules=rules))
             rules = common[rules]
         out[name] = _expand_rules(copy.deepcopy(rules), common)
     return out

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .audience import AUDIENCES
 from .load import LoadedFile
+from .messages import Listing, _
 from .problems import Problem
 
 REGISTRY = "sections"
@@ -90,8 +91,8 @@ def parse(loaded: LoadedFile) -> _Parsed:
         return out  # the loader has said why
     data = loaded.data.get("sections")
     if not isinstance(data, list) or set(loaded.data) != {"sections"}:
-        out.problems.append(loaded.problem((), "bad-registry", "sections.yaml holds one key, 'sections:', "
-                                                               "a list of sections each starting with '- name:'"))
+        out.problems.append(loaded.problem((), "bad-registry", _("sections.yaml holds one key, 'sections:', "
+                                                                 "a list of sections each starting with '- name:'")))
         return out
     for i, entry in enumerate(data):
         fault = _fault(entry)
@@ -109,28 +110,30 @@ def parse(loaded: LoadedFile) -> _Parsed:
 
 def _fault(entry) -> tuple[tuple, str] | None:
     if not isinstance(entry, dict):
-        return (), "each section is a block starting with '- name:'"
+        return (), _("each section is a block starting with '- name:'")
     for key in entry:
         if key not in _KEYS:
-            return (key,), f"'{key}' is not a section setting: use {', '.join(sorted(_KEYS))}"
+            return (key,), _("'{key}' is not a section setting: use {keys}").format(
+                key=key, keys=Listing(sorted(_KEYS), final=None, quoted=False))
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         return ("name",) if "name" in entry else (), \
-            "each section needs a name of lower-case letters, digits and hyphens, the name of its file"
+            _("each section needs a name of lower-case letters, digits and hyphens, the name of its file")
     for key in ("title", "entry", "template", "after"):
         if key in entry and not (isinstance(entry[key], str) and entry[key].strip()):
-            return (key,), f"'{key}' must be text"
+            return (key,), _("'{key}' must be text").format(key=key)
     if "title" not in entry:
-        return (), f"the section '{name}' needs a title: the name shown in the navigation"
+        return (), _("the section '{name}' needs a title: the name shown in the navigation").format(name=name)
     if "audience" in entry and entry["audience"] not in AUDIENCES:
-        return ("audience",), f"'audience' must be one of {', '.join(AUDIENCES)}: the widest audience that may read the section"
+        return ("audience",), _("'audience' must be one of {choices}: the widest audience that may read the section").format(
+            choices=Listing(AUDIENCES, final=None, quoted=False))
     kinds = entry.get("kinds")
     if kinds is not None and not isinstance(kinds, dict):
-        return ("kinds",), "'kinds' must be a block of 'kind: {noun: ..., anchor: ...}' lines"
+        return ("kinds",), _("'kinds' must be a block of 'kind: {noun: ..., anchor: ...}' lines")
     for kind, rules in (kinds or {}).items():
         if rules is not None and (not isinstance(rules, dict) or set(rules) - {"noun", "anchor"}
                                   or not all(isinstance(v, str) for v in rules.values())):
-            return ("kinds", kind), "a kind's settings are 'noun' and 'anchor', both text"
+            return ("kinds", kind), _("a kind's settings are 'noun' and 'anchor', both text")
     return None
 
 

@@ -181,7 +181,7 @@ def _known_keys(schema, schema_path, path) -> list[str]:
 
 
 def _sentence(text: str) -> str:
-    text = text.strip().rstrip(".")
+    text = text.strip().rstrip(".。")
     return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
