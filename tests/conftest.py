@@ -35,6 +35,11 @@ def update_goldens(request) -> bool:
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch):
     monkeypatch.setenv("CRISISPLAN_TODAY", TODAY.isoformat())
+    # Messages follow the plan's language, else the locale: tests read English
+    # from plans that declare none, whatever the machine's locale.
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture(scope="session")

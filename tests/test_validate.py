@@ -104,6 +104,31 @@ def test_exit_codes(tmp_path, monkeypatch, capsys):
     assert run_cli(["validate", "plan"], capsys)[0] == 1
 
 
+def test_messages_follow_the_plans_language_the_option_and_the_locale(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    make_plan(tmp_path, {})
+    about = tmp_path / "plan" / "about.yaml"
+    about.write_text(about.read_text().replace("owner: ana", "owner: anna"))
+    english = "plan/about.yaml:6:10: [error] 'anna' is not a person in contacts.yaml: did you mean 'ana'? (unknown-reference)"
+    chinese = "plan/about.yaml:6:10: [error] 「anna」不是 contacts.yaml 裡的人員：您是指「ana」嗎？ (unknown-reference)"
+    # The plan's language (en), whatever the locale; --lang overrides it.
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
+    assert run_cli(["validate", "plan"], capsys)[1:] == (english + "\n", "Checked plan/: 1 error and 0 warnings.\n")
+    assert run_cli(["validate", "plan", "--lang", "zh-TW"], capsys)[1:] == (chinese + "\n", "已檢查 plan/：1 個錯誤、0 個警告。\n")
+    # A plan in Chinese is reported in Chinese.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    about.write_text(about.read_text().replace("language: en", "language: zh-TW"))
+    assert run_cli(["validate", "plan"], capsys)[1] == chinese + "\n"
+    assert run_cli(["validate", "plan", "--lang", "en"], capsys)[1] == english + "\n"
+    out = run_cli(["validate", "plan", "--format", "github"], capsys)[1]
+    assert out.startswith("::error file=plan/about.yaml,line=6,col=10,title=unknown-reference::「anna」不是")
+    # A plan whose language cannot be read: the locale's.
+    about.write_text(about.read_text().replace("  language: zh-TW\n", ""))
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
+    assert chinese + "\n" in run_cli(["validate", "plan"], capsys)[1]
+
+
 def test_github_format(tmp_path, monkeypatch, capsys):
     case = {"files": {"roles.yaml": "lead_role: lead\nroles:\n  - id: lead\n    name: Crisis lead\n"
                                     "    duties: [Runs it]\n    primary: ana\n    backup: bne\n"}}

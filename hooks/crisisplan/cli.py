@@ -9,7 +9,7 @@ import sys
 from .audience import AUDIENCES
 from .plan import check_plan
 from .i18n import LOCALE_FOLDER
-from .messages import _
+from .messages import _, ngettext, say
 from .problems import ERROR, Problem, format_problems, summary
 
 
@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="where the plan lives inside the repository, for revisions (default: plan)")
     diff.add_argument("--audience", choices=AUDIENCES, default="internal",
                       help="compare only what this audience may read (default: internal, everything)")
+    diff.add_argument("--lang", metavar="TAG",
+                      help="the language of the change list, e.g. en or zh-TW (default: the new plan's plan.language)")
     diff.set_defaults(run=run_diff)
 
     publish = commands.add_parser("publish", help="publish the plan's version into the local gh-pages branch with mike")
@@ -153,13 +155,15 @@ def package_version() -> str:
 def run_diff(args) -> int:
     from .audience import redact
     from .diff import diff_plans, format_markdown, format_text
+    from .i18n import language
     from .versions import GitError, plan_source
 
     try:
         with plan_source(args.old, plan_path=args.plan_path) as old_dir, \
                 plan_source(args.new, plan_path=args.plan_path) as new_dir:
             old, new = check_plan(old_dir), check_plan(new_dir)
-            notes = [_diff_note(label, report) for label, report in (("old", old), ("new", new))]
+            words = language(args.lang) if args.lang else messages_language(new, new_dir)
+            notes = [_diff_note(label, report, words) for label, report in (("old", old), ("new", new))]
             if old.plan is None or new.plan is None:
                 print("\n".join(filter(None, notes)), file=sys.stderr)
                 return 2
@@ -168,18 +172,29 @@ def run_diff(args) -> int:
         print(f"crisisplan diff: {exc}", file=sys.stderr)
         return 2
     result.notes = [n for n in notes if n]
-    sys.stdout.write(format_markdown(result) if args.format == "markdown" else format_text(result))
+    chosen = language(args.lang) if args.lang else None  # None: the new plan's language
+    sys.stdout.write(format_markdown(result, chosen) if args.format == "markdown" else format_text(result, chosen))
     return 0
 
 
-def _diff_note(label: str, report) -> str:
+def _diff_note(label: str, report, words) -> str:
+    """Why one side of a diff is missing or incomplete, in `words`' language ("" when it is whole)."""
     if report.plan is None:
-        return f"the {label} plan cannot be read: " + "; ".join(p.message for p in report.errors)
-    if report.errors:
-        count = len(report.errors)
-        return (f"the {label} plan has {count} error{'s' if count != 1 else ''} "
-                f"(see crisisplan validate); the changes below are what could be read.")
-    return ""
+        unreadable = _("the old plan cannot be read: {problems}") if label == "old" else \
+            _("the new plan cannot be read: {problems}")
+        return unreadable.format(problems="; ".join(say(p.message, words) for p in report.errors)).translated(words)
+    if not report.errors:
+        return ""
+    count = len(report.errors)
+    if label == "old":
+        note = ngettext("the old plan has {count} error (see crisisplan validate); the changes below are what "
+                        "could be read.", "the old plan has {count} errors (see crisisplan validate); the changes "
+                        "below are what could be read.", count)
+    else:
+        note = ngettext("the new plan has {count} error (see crisisplan validate); the changes below are what "
+                        "could be read.", "the new plan has {count} errors (see crisisplan validate); the changes "
+                        "below are what could be read.", count)
+    return note.format(count=count).translated(words)
 
 
 def run_publish(args) -> int:

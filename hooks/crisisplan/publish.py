@@ -28,6 +28,7 @@ from pathlib import Path
 from .audience import ENV as AUDIENCE_ENV
 from .audience import INTERNAL, check
 from .plan import check_plan
+from .i18n import reader_language
 from .problems import format_problems, summary
 from .versions import (GitError, git, is_revision, plan_at, plan_hash, published_versions, repo_root,
                        suggest_next, tag_name)
@@ -43,12 +44,13 @@ def check_publishable(plan_dir: str | os.PathLike, repo: str | os.PathLike, forc
     """The version to publish, or `Refused` with the reason."""
     plan_dir, repo = Path(plan_dir), Path(repo)
     report = check_plan(plan_dir)
+    words = reader_language(report.plan)
     if report.errors:
-        raise Refused(format_problems(report.problems) +
-                      f"{summary(report.problems)}\nThe plan is not published while it has errors: "
+        raise Refused(format_problems(report.problems, "text", words) +
+                      f"{summary(report.problems, words)}\nThe plan is not published while it has errors: "
                       f"fix them (crisisplan validate {plan_dir}) and try again.")
     if report.warnings:
-        print(format_problems(report.warnings) + "Publishing all the same: warnings do not hold back a "
+        print(format_problems(report.warnings, "text", words) + "Publishing all the same: warnings do not hold back a "
               "version, but deal with them soon.", file=sys.stderr)
     version = report.plan.version
     plan_path = os.path.relpath(plan_dir.resolve(), repo.resolve())
