@@ -74,12 +74,36 @@ class Schemas:
         return self._units.get(name)
 
 
-@lru_cache(maxsize=4)
 def load_schemas(directory: Path | None = None, extra: Path | None = None) -> Schemas:
     """The schemas in `directory` (default: the packaged ones), and the section
     registry beside them; `extra` is a plan repository's own schema folder,
-    whose schemas and sections add to these or replace them by name."""
+    whose schemas and sections add to these or replace them by name.
+
+    Kept in memory for the life of the process (with the Cerberus validators
+    built from them, see Schemas.unit), by the path, time and size of every
+    file they are read from: under `mkdocs serve` a rebuild reuses them, and
+    a schema file that was edited, added or removed is read again."""
     directory = Path(directory or schema_dir())
+    extra = Path(extra) if extra else None
+    return _load_schemas(directory, extra, file_stamps(directory, extra))
+
+
+def file_stamps(*folders: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """(path, modification time in ns, size) of each schema file (*.yaml) in `folders`."""
+    stamps = []
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.yaml")) if folder else ():
+            try:
+                stat = path.stat()
+            except OSError:  # removed since it was listed: the next call sees it gone
+                continue
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
+@lru_cache(maxsize=4)
+def _load_schemas(directory: Path, extra: Path | None, stamps: tuple) -> Schemas:
+    """(See load_schemas; `stamps` only keys the cache.)"""
     problems: list[Problem] = []
     raw: dict[str, LoadedFile] = {}
     registries = []
