@@ -70,3 +70,76 @@ def test_a_schema_added_or_removed_is_noticed(tmp_path):
     assert "extra" in load_schemas(folder).by_name
     (folder / "extra.yaml").unlink()
     assert "extra" not in load_schemas(folder).by_name
+
+
+def _catalogue(path, locale: str, messages: dict) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalogue = Catalog(locale=locale)
+    for source, translated in messages.items():
+        catalogue.add(source, translated)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as file:
+        write_po(file, catalogue)
+
+
+def test_an_edited_catalogue_is_read_again(tmp_path):
+    from crisisplan import i18n
+
+    locale = tmp_path / "locale"
+    _catalogue(locale / "fr.po", "fr", {"Checklist": "Liste de contrôle"})
+    first = i18n.language("fr", [locale])
+    assert first.gettext("Checklist") == "Liste de contrôle"
+    assert i18n.language("fr", [locale]) is first  # unchanged: the catalogue is not read again
+    before = (locale / "fr.po").stat().st_mtime_ns
+    _catalogue(locale / "fr.po", "fr", {"Checklist": "Liste des tâches"})
+    os.utime(locale / "fr.po", ns=(before + 2_000_000_000, before + 2_000_000_000))
+    assert i18n.language("fr", [locale]).gettext("Checklist") == "Liste des tâches"
+
+
+def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, monkeypatch):
+    """The hook's on_config as `mkdocs serve` runs it, again and again in one process:
+    a plan edit shows, a broken plan stops the rebuild with its problems (MkDocs then
+    keeps serving the last good site), and a schema edit in the plan repository counts."""
+    import pytest
+
+    pytest.importorskip("mkdocs")
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+
+    from crisisplan import mkdocs_hook
+
+    plan = shutil.copytree(FULL_PLAN, tmp_path / "plan")
+    monkeypatch.setenv("CRISISPLAN_PLAN", str(plan))
+    monkeypatch.setenv("CRISISPLAN_TODAY", TODAY.isoformat())
+    about = plan / "about.yaml"
+    original = about.read_text(encoding="utf-8")
+    version = check_plan(plan, today=TODAY).plan.version
+
+    def rebuild():
+        config = mkdocs_hook.on_config(load_config(str(ROOT / "mkdocs.yml")))
+        return config, dict(mkdocs_hook._generated)
+
+    config, first = rebuild()
+    assert config.extra["handbook"]["version"] == version
+    _touch_later(about, original.replace(f'version: "{version}"', f'version: "{version}.1"', 1))
+    config, pages = rebuild()
+    assert config.extra["handbook"]["version"] == f"{version}.1"
+    assert pages.keys() == first.keys()
+
+    _touch_later(about, original.replace("owner: claire-whitfield", "owner: claire-whitfeld", 1))
+    with pytest.raises(PluginError, match="'claire-whitfeld' is not a person"):
+        rebuild()
+    _touch_later(about, original)
+    config, pages = rebuild()
+    assert config.extra["handbook"]["version"] == version and pages == first
+
+    own = tmp_path / "schema"
+    own.mkdir()
+    text = (SCHEMA_DIR / "about.yaml").read_text(encoding="utf-8")
+    (own / "about.yaml").write_text(text + "extra_required: {type: string, required: true}\n", encoding="utf-8")
+    with pytest.raises(PluginError, match="'extra_required' is missing"):
+        rebuild()
+    _touch_later(own / "about.yaml", text)
+    assert rebuild()[1] == first
