@@ -3,7 +3,7 @@
 Each case in tests/cases/diff/ edits a copy of the full plan in tests/fixtures/
 (`edits: {file: [{find, replace}, ...]}`; a file given as text is written
 whole, one given as null is deleted) and holds the exact text and Markdown
-the diff must print.  `pytest --update-goldens` rewrites the expectations.
+the diff must print, in English and in Traditional Chinese (`*_zh_TW`).  `pytest --update-goldens` rewrites the expectations.
 """
 from __future__ import annotations
 
@@ -13,14 +13,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crisisplan import check_plan
+from crisisplan import check_plan, i18n
 from crisisplan.cli import main
-from crisisplan.diff import diff_plans, format_markdown, format_text, word_diff
+from crisisplan import platforms
+from crisisplan.diff import (LABELS, NOUNS, PLATFORM_WORDS, _, diff_plans, format_markdown, format_text, say,
+                             word_diff)
+from crisisplan.schema import load_schemas
 
 from gitrepo import commit, git, init_repo
-from conftest import CASES, FULL_PLAN
+from conftest import CASES, FULL_PLAN, ROOT
+
+ZH_PLAN = ROOT / "examples" / "zh-TW" / "plan"
 
 CASE_FILES = sorted((CASES / "diff").glob("*.yaml"))
+ZH = i18n.language("zh-TW")
 
 
 def edited_plan(target: Path, edits: dict, case_name: str) -> Path:
@@ -53,6 +59,8 @@ def test_there_are_enough_golden_cases():
 
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=[p.stem for p in CASE_FILES])
 def test_golden_case(case_file, tmp_path, full, update_goldens):
+    """Each case in English and in Traditional Chinese: the change list's own
+    words follow the language, the plan's text (English here) stays as written."""
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     old = full
     if case.get("old_edits"):
@@ -60,14 +68,19 @@ def test_golden_case(case_file, tmp_path, full, update_goldens):
     new = check_plan(edited_plan(tmp_path / "new", case.get("edits"), case_file.stem)).plan
     result = diff_plans(old, new)
     text, markdown = format_text(result), format_markdown(result)
+    text_zh, markdown_zh = format_text(result, ZH), format_markdown(result, ZH)
     if update_goldens:
         source = case_file.read_text(encoding="utf-8")
         head = source[: source.index("\nexpected_text:")] if "\nexpected_text:" in source else source.rstrip("\n")
         case_file.write_text(head + "\nexpected_text: |\n" + _indent(text)
-                             + "expected_markdown: |\n" + _indent(markdown), encoding="utf-8")
+                             + "expected_markdown: |\n" + _indent(markdown)
+                             + "expected_text_zh_TW: |\n" + _indent(text_zh)
+                             + "expected_markdown_zh_TW: |\n" + _indent(markdown_zh), encoding="utf-8")
         return
     assert text == case["expected_text"]
     assert markdown == case["expected_markdown"]
+    assert text_zh == case["expected_text_zh_TW"]
+    assert markdown_zh == case["expected_markdown_zh_TW"]
 
 
 def _indent(text: str) -> str:
@@ -78,6 +91,59 @@ def test_same_plan_has_no_changes(full):
     result = diff_plans(full, full)
     assert result.changes == []
     assert format_text(result) == "No changes from plan version 2026.2 (the version is unchanged).\n"
+
+
+def test_the_change_list_speaks_the_new_plans_language(tmp_path):
+    """A Chinese plan's changes in Chinese by default, its own text as written,
+    with Chinese punctuation and no spaces between Chinese words."""
+    old = check_plan(ZH_PLAN).plan
+    new_dir = shutil.copytree(ZH_PLAN, tmp_path / "new")
+    for name, find, replace in (("about.yaml", 'version: "2026.3"', 'version: "2026.4"'),
+                                ("roles.yaml", "    backup: wang-zhiming", "    backup: li-peishan"),
+                                ("playbooks/employee-misconduct.yaml", "status: draft", "status: approved")):
+        path = new_dir / name
+        path.write_text(path.read_text(encoding="utf-8").replace(find, replace, 1), encoding="utf-8")
+    result = diff_plans(old, check_plan(new_dir).plan)
+    assert result.language == "zh-TW"
+    assert format_text(result) == (
+        "計畫版本 2026.3 到 2026.4：3 個章節共有 3 項變更。\n\n"
+        "角色\n  ~ 角色「危機總指揮」：代理人由王志明改為李佩珊\n\n"
+        "應變手冊：員工的不當言行引發眾怒\n  ~ 「facebook-page」的初步聲明「處理結果」：狀態由草稿改為已核准\n\n"
+        "關於本計畫\n  ~ 計畫版本：由 2026.3 改為 2026.4\n")
+    assert format_text(result, i18n.language("en")).startswith("From plan version 2026.3 to 2026.4: 3 changes")
+
+
+def test_words_meet_without_stray_spaces_in_chinese():
+    zh = i18n.language("zh-TW")
+    changed = _("changed from %(before)s to %(after)s", before="王志明", after="Claire Whitfield")
+    assert say(changed, zh) == "由王志明改為 Claire Whitfield"
+    assert say(changed, None) == "changed from 王志明 to Claire Whitfield"
+    assert say(_("set to %(value)s", value=_("“%(text)s”", text="草稿")), zh) == "設為「草稿」"
+
+
+def test_every_field_and_list_of_the_schemas_has_words():
+    """A field added to a schema gets a label (and a list its noun) here, so the catalogues can translate it."""
+    names, lists = set(), set()
+
+    def walk(schema):
+        for name, rules in schema.items():
+            if not isinstance(rules, dict):
+                continue
+            names.add(name)
+            if rules.get("type") == "list":
+                lists.add(name)
+            for inner in (rules.get("schema"), rules.get("valuesrules")):
+                if isinstance(inner, dict) and isinstance(inner.get("schema"), dict):
+                    walk(inner["schema"])
+                elif isinstance(inner, dict) and rules.get("type") == "dict" and inner is rules.get("schema"):
+                    walk(inner)
+
+    for name, schema in load_schemas().by_name.items():
+        if name != "common":
+            walk(schema)
+    assert sorted(n for n in names if n not in LABELS) == []
+    assert sorted(n for n in lists if n not in NOUNS and not any(k.endswith(":" + n) for k in NOUNS)) == []
+    assert {p.in_text for p in platforms.PLATFORMS.values() if p.in_text} <= set(PLATFORM_WORDS)
 
 
 def test_word_diff_keeps_only_a_little_context():

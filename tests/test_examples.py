@@ -55,7 +55,7 @@ def test_taiwan_and_hong_kong_platforms_are_there():
     assert platforms.LIMITS["google-maps-reviews"] == 4096
     assert platforms.name("google-maps-reviews") == "Google Maps reviews"
     assert platforms.unit("google-maps-reviews") == "bytes"
-    assert diff.PLATFORMS["line"] == "LINE" and diff.PLATFORMS["website"] == "the website"
+    assert diff.PLATFORMS["line"] == "LINE" and diff.say(diff.PLATFORMS["website"], None) == "the website"
 
 
 def test_each_platform_counts_length_its_own_way():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from crisisplan import i18n
 from crisisplan.cli import main
 from crisisplan.versions import (FIRST_VERSION, changes_since_previous, previous_version, suggest_next,
                                  version_key)
@@ -109,6 +110,18 @@ def test_changes_since_the_previous_published_version(repo):
     markdown = changes_since_previous(repo / "plan", repo)
     assert markdown.startswith("From plan version 2026.2 to 2026.3: 2 changes in 2 sections.\n")
     assert "- **Person Marcus Bell**: mobile phone changed from +44 7700 900101 to +44 7700 900199" in markdown
+
+
+def test_the_changes_page_speaks_the_language_it_is_given(repo):
+    zh = i18n.language("zh-TW")
+    assert changes_since_previous(repo / "plan", repo, language=zh).startswith("這是本計畫第一個發布的版本")
+    git(repo, "tag", "plan-v2026.2")
+    publish_pages(repo, ["2026.2"])
+    set_version(repo, "2026.2", "2026.3")
+    change_a_number(repo)
+    markdown = changes_since_previous(repo / "plan", repo, language=zh)
+    assert markdown.startswith("計畫版本 2026.2 到 2026.3：2 個章節共有 2 項變更。\n")
+    assert "- **人員「Marcus Bell」**：手機號碼由 +44 7700 900101 改為 +44 7700 900199" in markdown
 
 
 def test_rebuilding_a_published_version_compares_with_the_one_before(repo):

@@ -125,10 +125,7 @@ def pages(plan: Plan, plan_folder: str | Path, repo: Path,
     folders = template_dirs(list(themes))
     check_page_templates(folders)
     words = language(plan, themes)
-    changes = versions.changes_since_previous(plan_folder, repo, plan)
-    if changes == versions.FIRST_VERSION:
-        changes = words.gettext("This is the first published version of the plan: there is no earlier "
-                                "version to compare it with.")
+    changes = versions.changes_since_previous(plan_folder, repo, plan, language=words)
     return dict(render.render_pages(plan, folders, changes_markdown=changes, language=words))
 
 

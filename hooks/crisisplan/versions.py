@@ -23,14 +23,16 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from . import i18n
 from .audience import redact
 from .diff import diff_plans, format_markdown
+from .i18n import N_
 from .plan import Plan, check_plan
 
 PAGES_BRANCH = "gh-pages"
 TAG_PREFIX = "plan-v"
-FIRST_VERSION = ("This is the first published version of the plan: there is no earlier version "
-                 "to compare it with.")
+FIRST_VERSION = N_("This is the first published version of the plan: there is no earlier version "
+                   "to compare it with.")
 
 
 class GitError(RuntimeError):
@@ -152,8 +154,9 @@ def previous_version(current: str, repo: str | os.PathLike | None = None) -> str
 
 
 def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike | None = None,
-                           plan: Plan | None = None) -> str:
-    """Markdown for the "What changed in this version" page.
+                           plan: Plan | None = None, language: i18n.Language | None = None) -> str:
+    """Markdown for the "What changed in this version" page, in `language`
+    (default: the plan's, from the packaged catalogues).
 
     `plan` is the plan in `plan_dir` when the caller has checked it already;
     when it is one audience's plan (audience.redact), the previous version is
@@ -161,16 +164,19 @@ def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike 
     plan_dir = Path(plan_dir).resolve()
     repo = Path(repo).resolve() if repo else repo_root(plan_dir)
     new = plan or check_plan(plan_dir).plan
+    words = language or i18n.for_plan(new)
+    _ = words.gettext
     if repo is None or new is None:
-        return FIRST_VERSION
+        return _(FIRST_VERSION)
     try:
         previous = previous_version(new.version, repo)
         if previous is None:
-            return FIRST_VERSION
+            return _(FIRST_VERSION)
         if not is_revision(tag_name(previous), repo):
-            return (f"The previous version, {previous}, was published, but its source (the git tag "
-                    f"{tag_name(previous)}) is not in this copy of the repository, so the changes "
-                    f"cannot be listed here. Fetch the tags (`git fetch --tags`) and build again.")
+            return _("The previous version, %(version)s, was published, but its source (the git tag "
+                     "%(tag)s) is not in this copy of the repository, so the changes cannot be listed "
+                     "here. Fetch the tags (`git fetch --tags`) and build again.") % {
+                "version": previous, "tag": tag_name(previous)}
         plan_path = os.path.relpath(plan_dir, repo)
         with plan_at(tag_name(previous), repo, plan_path) as old_dir:
             old = check_plan(old_dir).plan
@@ -178,8 +184,8 @@ def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike 
         # read must not show up as "changed from ...".
         result = diff_plans(redact(old, new.audience), new)
     except GitError as exc:
-        return f"The changes since the previous version cannot be listed: {exc}."
-    return format_markdown(result)
+        return _("The changes since the previous version cannot be listed: %(reason)s.") % {"reason": exc}
+    return format_markdown(result, words)
 
 
 def version_bump_problem(base: str, plan_dir: str | os.PathLike = "plan",
