@@ -27,3 +27,11 @@ def plan_strings(plan) -> set[str]:
     for folder in plan.registry.folders:
         walk(list(plan.folder(folder).values()))
     return {s for s in strings if len(s) > 1}
+
+
+def without_format_words(text: str) -> str:
+    """Text of the format reference without the plan format itself, which stays
+    as it is in every language: file and folder names, field paths, ids, and
+    examples of values as a plan writes them (「Asia/Taipei」, 「zh-Hant」)."""
+    text = re.sub(r"「[\x00-\x7f]*」", " ", text)
+    return re.sub(r"\S*\.yaml|[\w-]+/|\w+(\.\w+)+|[a-z0-9]+(-[a-z0-9]+)+", " ", text)

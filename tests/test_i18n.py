@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po, write_po
 
 from crisisplan import check_plan, i18n, render, site
 
-from plan_text import plan_strings
+from plan_text import plan_strings, without_format_words
 from conftest import ROOT, TODAY
 
 LOCALE = ROOT / "theme" / "locale"
@@ -144,8 +144,10 @@ def test_the_chinese_example_pages_have_no_english_of_their_own(zh_plan):
     strings = plan_strings(zh_plan)
     found = {}
     for path, text in render.render_pages(zh_plan, TEMPLATES, changes_markdown="").items():
-        if path == "reference.md" or path.endswith(".vcf"):
-            continue  # the field descriptions of the schemas are English (see README)
+        if path.endswith(".vcf"):
+            continue
+        if path == "reference.md":
+            text = format_words(text)
         text = re.sub(r"```.*?```", "", text, flags=re.S)  # statements: plan text
         text = re.sub(r'<div class="mermaid" hidden>.*?</div>', "", text, flags=re.S)  # a diagram's source
         text = re.sub(r"<[^>]+>|\]\([^)]*\)|\{[^}]*\}|`[^`]*`", " ", text)  # markup, link targets, anchors
@@ -155,6 +157,29 @@ def test_the_chinese_example_pages_have_no_english_of_their_own(zh_plan):
         if words:
             found[path] = sorted(set(words))
     assert found == {}
+
+
+def format_words(reference: str) -> str:
+    """The format reference without the plan format itself (plan_text.without_format_words)
+    and without the audience column, not yet translated (see README)."""
+    rows = [re.sub(r"^(\|[^|]*){4}\|", "|", line) if line.startswith("| `") else line
+            for line in reference.splitlines()]
+    return without_format_words("\n".join(rows))
+
+
+def test_the_format_reference_describes_the_fields_in_chinese(zh_plan):
+    page = render.render_pages(zh_plan, TEMPLATES, changes_markdown="")["reference.md"]
+    assert "| 對外聲明中使用的全名。 |" in page
+    assert "危機期間每位員工該做與不該做的事。" in page
+    assert "Full name as used in public statements." not in page
+
+
+def test_a_description_without_a_translation_is_shown_as_written():
+    zh = i18n.language("zh-TW")
+    field = render._field("notes", {"type": "string", "meta": "Our own field, described in English."}, zh)
+    assert field.meaning == "Our own field, described in English."
+    assert render._field("name", {"type": "string", "meta": "Full name."}, zh).meaning == "全名。"
+    assert render._field("name", {"type": "string"}, zh).meaning == ""
 
 
 def test_the_vcard_speaks_chinese(zh_plan):

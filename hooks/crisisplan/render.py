@@ -787,7 +787,11 @@ def _field(path: str, rules: dict, lang: i18n.Language) -> Field:
                        % {"num": rules["minlength"]})
     if rules.get("defines"):
         details.append(_("must be unique"))
-    return Field(path, kind, bool(rules.get("required")), str(rules.get("meta", "")), details)
+    # A field's meaning is its `meta`, translated by the catalogues (i18n.extract_schema_meta);
+    # one from an organisation's own schema that no catalogue has is shown as written.
+    meta = rules.get("meta")
+    meaning = _(meta) if isinstance(meta, str) and meta.strip() else str(rules.get("meta", ""))
+    return Field(path, kind, bool(rules.get("required")), meaning, details)
 
 
 # --- the crisis team as vCards -------------------------------------------------------------
