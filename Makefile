@@ -18,7 +18,7 @@ export CRISISPLAN_PLAN := $(PLAN)
 # Material prints a notice about MkDocs 2 on every build; it is not about the plan.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test setup node validate serve bench bench-site bench-phone clean browser publish vendor-mermaid
+.PHONY: build test setup node validate serve bench bench-site bench-phone clean browser publish vendor-mermaid catalogue
 
 # `crisisplan build` builds into a scratch folder and swaps it in by rename only
 # when the build succeeded; builds of the same folder wait for each other.
@@ -43,6 +43,16 @@ serve: setup
 
 bench: setup
 	$(BIN)/python benchmarks/validate_bench.py
+
+# The list of every word crisisplan writes itself (the handbook's and the
+# messages'), from which each language's catalogue is translated; the tests
+# fail when it is out of date or a catalogue lacks a translation.
+catalogue: setup
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --no-wrap -c "Translators:" \
+	  --project crisisplan --version $$($(BIN)/python -c "import importlib.metadata as m; print(m.version('crisisplan'))") \
+	  --header-comment "$$(printf '%s\n%s' "# The handbook's own words, as crisisplan writes them (English), for translators." \
+	    "# Made with \`make catalogue\` (pybabel extract -F babel.cfg); a new language starts as a copy of this file.")" \
+	  -o theme/locale/messages.pot .
 
 # Build times of the example and a large generated plan against a bare MkDocs
 # build of the same pages (the hooks' overhead), and the serve rebuild time.

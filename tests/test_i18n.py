@@ -160,9 +160,9 @@ def test_the_chinese_example_pages_have_no_english_of_their_own(zh_plan):
 
 
 def format_words(reference: str) -> str:
-    """The format reference without the plan format itself (plan_text.without_format_words)
-    and without the audience column, not yet translated (see README)."""
-    rows = [re.sub(r"^(\|[^|]*){4}\|", "|", line) if line.startswith("| `") else line
+    """The format reference without the plan format itself: the field paths
+    (the first column) and what plan_text.without_format_words leaves out."""
+    rows = [re.sub(r"^\|[^|]*\|", "|", line) if line.startswith("| `") else line
             for line in reference.splitlines()]
     return without_format_words("\n".join(rows))
 

@@ -50,6 +50,22 @@ def test_a_plan_with_errors_is_refused_with_the_validate_lines():
         "1 error and 1 warning.")
 
 
+def test_a_chinese_plan_with_errors_is_refused_in_chinese(tmp_path):
+    plan_dir = tmp_path / "plan"
+    shutil.copytree(FULL_PLAN, plan_dir)
+    about = plan_dir / "about.yaml"
+    about.write_text(about.read_text(encoding="utf-8").replace("language: en", "language: zh-TW"), encoding="utf-8")
+    contacts = plan_dir / "contacts.yaml"
+    text = contacts.read_text(encoding="utf-8")
+    contacts.write_text(text.replace("time_zone: Europe/London", "time_zone: Europe/Londn", 1), encoding="utf-8")
+    with pytest.raises(site.SiteError) as refused:
+        site.checked_plan(check_plan(plan_dir, today=TODAY))
+    lines = str(refused.value).splitlines()
+    assert lines[0] == "計畫有錯誤，所以沒有建置手冊："
+    assert lines[1].endswith("[error] 「Europe/Londn」不是時區：您是指「Europe/London」嗎？ (bad-time-zone)")
+    assert lines[-1] == "1 個錯誤、0 個警告。"
+
+
 def test_a_plan_with_warnings_only_is_built():
     plan = small_plan()
     warning = Problem("plan/about.yaml", 1, 1, WARNING, "review-due", "review is due")
@@ -70,8 +86,12 @@ def test_handbook_extra_is_what_every_page_shows():
     assert site.handbook_extra(plan) == {
         "version": "2026.2", "effective": "1 October 2026", "effective_iso": "2026-10-01",
         "classification": "Restricted", "mermaid": "javascripts/mermaid.min.js", "language": "en",
-        "words": {"version": "Plan version 2026.2", "effective_before": "effective ", "effective_after": ""}}
+        "words": {"version": "Plan version 2026.2", "effective_before": "effective ", "effective_after": ""},
+        "script_words": '{"diagram": "Diagram", "diagram_scrolls": "Diagram, scrolls sideways", '
+                        '"table_scrolls": "table, scrolls sideways", "done": "Done", "copy_block": "Copy block {n}"}'}
     assert site.handbook_extra(small_plan(plan={"version": "1"}))["classification"] == "Internal"
+    chinese = json.loads(site.handbook_extra(small_plan(plan={"version": "1", "language": "zh-TW"}))["script_words"])
+    assert chinese["copy_block"] == "第 {n} 個可複製區塊" and chinese["table_scrolls"] == "表格，可左右捲動"
 
 
 def test_the_cdn_polyfill_is_replaced_by_the_shipped_one():

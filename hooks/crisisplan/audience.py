@@ -37,7 +37,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .messages import Listing, _
+from .messages import Listing, Message, _, pgettext, say
 
 INTERNAL, PARTNER, PUBLIC = "internal", "partner", "public"
 AUDIENCES = (INTERNAL, PARTNER, PUBLIC)  # narrowest first
@@ -283,17 +283,43 @@ def _schemas_of(plan):
 
 # --- the audience of each field, for the plan format reference -----------------------------
 
+# The audiences in words, for the reference page.
+AUDIENCE_WORDS = {INTERNAL: pgettext("audience", "internal"), PARTNER: pgettext("audience", "partner"),
+                  PUBLIC: pgettext("audience", "public")}
+
+
 def describe(rule, inherited: str) -> str:
-    """A field's audience in words: "partner", or "internal when kind is internal, else partner"."""
+    """A field's audience in words: "partner", or "internal when kind is internal, else partner"
+    (a Message, said in the reader's language by `in_words`)."""
     if rule is None:
         return inherited
     if isinstance(rule, str):
         return rule if rule in _WIDTH else INTERNAL
     if not isinstance(rule, dict) or rule_fault(rule):
         return INTERNAL
-    conditions = " and ".join(f"{name} is {' or '.join(map(str, wanted)) if isinstance(wanted, list) else wanted}"
-                              for name, wanted in rule["when"].items())
-    return f"{rule['then']} when {conditions}, else {rule.get('else') or inherited}"
+    value = pgettext("a value a condition names", "{value}")  # quoted where the language quotes them
+    conditions = [_("{field} is {values}").format(field=name, values=_joined(
+        [value.format(value=v) for v in (wanted if isinstance(wanted, list) else [wanted])], _("{before} or {after}")))
+        for name, wanted in rule["when"].items()]
+    return _("{then} when {conditions}, else {otherwise}").format(
+        then=_word(rule["then"]), conditions=_joined(conditions, _("{before} and {after}")),
+        otherwise=_word(rule.get("else") or inherited))
+
+
+def in_words(audience, language) -> str:
+    """An audience (a name, or describe's phrase) in `language`."""
+    return say(_word(audience), language)
+
+
+def _word(name):
+    return AUDIENCE_WORDS.get(name, name) if isinstance(name, str) and not isinstance(name, Message) else name
+
+
+def _joined(items: list, joint: Message):
+    out = items[0] if isinstance(items[0], Message) else str(items[0])
+    for item in items[1:]:
+        out = joint.format(before=out, after=item)
+    return out
 
 
 def field_audiences(schema: dict, inherited: str, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -319,9 +345,9 @@ def field_audiences(schema: dict, inherited: str, prefix: str = "") -> Iterator[
             yield from field_audiences(values["schema"], describe(values.get(RULE), words), f"{path}.{key}.")
 
 
-def annotate(fields, schema: dict, schemas, section: str | None) -> list:
+def annotate(fields, schema: dict, schemas, section: str | None, language=None) -> list:
     """The reference page's fields (render.Field) with the audience of each, in
-    `section` (None: the review block every section shares)."""
+    `section` (None: the review block every section shares), in `language`'s words."""
     inherited = section_default(schemas, section) if section else DEFAULT
     ceiling = section_ceiling(schemas, section) if section else PUBLIC
     words = dict(field_audiences(schema, inherited))
@@ -329,7 +355,7 @@ def annotate(fields, schema: dict, schemas, section: str | None) -> list:
     def capped(text: str) -> str:
         return narrowest(text, ceiling) if text in _WIDTH else text if ceiling == PUBLIC else ceiling
 
-    return [dataclasses.replace(f, audience=capped(words.get(f.path, inherited))) for f in fields]
+    return [dataclasses.replace(f, audience=in_words(capped(words.get(f.path, inherited)), language)) for f in fields]
 
 
 def rules_of(schema: dict, path: str) -> dict | None:

@@ -709,10 +709,10 @@ def reference_files(plan: Plan | None = None, language: i18n.Language | None = N
             del schema["review"]
         file = f"{section.name}/<id>.yaml" if section.folder else section.file
         out.append({"name": section.name, "file": file,
-                    "fields": audience.annotate(_fields(schema, "", lang), schema, schemas, section.name)})
+                    "fields": audience.annotate(_fields(schema, "", lang), schema, schemas, section.name, lang)})
     if review:
         out.insert(0, {"name": "review", "file": "review", "fields": audience.annotate(
-            _fields({"review": review}, "", lang), {"review": review}, schemas, None)})
+            _fields({"review": review}, "", lang), {"review": review}, schemas, None, lang)})
     return out
 
 

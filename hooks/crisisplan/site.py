@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -110,8 +111,9 @@ def checked_plan(report: Report) -> Plan:
     """The plan of a report, or SiteError with the same lines `crisisplan validate` prints."""
     if report.ok and report.plan is not None:
         return report.plan
-    raise SiteError("the plan has errors, so the handbook was not built:\n"
-                    + format_problems(report.errors) + summary(report.problems))
+    words = i18n.reader_language(report.plan)
+    raise SiteError(words.gettext("the plan has errors, so the handbook was not built:") + "\n"
+                    + format_problems(report.errors, "text", words) + summary(report.problems, words))
 
 
 def pages(plan: Plan, plan_folder: str | Path, repo: Path,
@@ -139,7 +141,7 @@ def language(plan: Plan, themes: str | Path | list | None = None) -> i18n.Langua
 
 
 def warnings_text(report: Report) -> str:
-    return format_problems(report.warnings)
+    return format_problems(report.warnings, "text", i18n.reader_language(report.plan))
 
 
 def site_name(plan: Plan, words: i18n.Language | None = None) -> Markup:
@@ -169,6 +171,14 @@ def handbook_extra(plan: Plan, words: i18n.Language | None = None) -> dict:
         "language": words.tag,
         "words": {"version": _("Plan version %(version)s") % {"version": plan.version},
                   "effective_before": before, "effective_after": after},
+        # The names handbook.js gives what it adds, for screen readers ({n}: a number).
+        "script_words": json.dumps({
+            "diagram": _("Diagram"),
+            "diagram_scrolls": _("Diagram, scrolls sideways"),
+            "table_scrolls": _("table, scrolls sideways"),
+            "done": _("Done"),
+            "copy_block": _("Copy block %(number)s") % {"number": "{n}"},
+        }, ensure_ascii=False),
     }
 
 

@@ -29,6 +29,17 @@
 
   var script = document.currentScript;
 
+  /* The words this script gives what it adds, in the plan's language
+     (data-words, written by the theme from the catalogues); English otherwise. */
+  var words = {
+    diagram: "Diagram", diagram_scrolls: "Diagram, scrolls sideways", table_scrolls: "table, scrolls sideways",
+    done: "Done", copy_block: "Copy block {n}"
+  };
+  try {
+    var given = JSON.parse((script && script.getAttribute("data-words")) || "{}");
+    Object.keys(given).forEach(function (key) { words[key] = given[key]; });
+  } catch (error) { /* a broken attribute leaves the English words */ }
+
   /* 1. Search index on demand ------------------------------------------- */
 
   var INDEX = /\/search\/search_index\.json(?:[?#]|$)/;
@@ -166,7 +177,7 @@
       if (svg) {
         svg.setAttribute("role", "img");
         var title = document.querySelector(".md-content h1");
-        svg.setAttribute("aria-label", "Diagram" + (title ? ": " + text(title) : ""));
+        svg.setAttribute("aria-label", words.diagram + (title ? ": " + text(title) : ""));
       }
       if (typeof result.bindFunctions === "function") {
         result.bindFunctions(source);
@@ -176,7 +187,7 @@
       if (frame.scrollWidth > frame.clientWidth + 1) {
         frame.tabIndex = 0;
         frame.setAttribute("role", "region");
-        frame.setAttribute("aria-label", "Diagram, scrolls sideways");
+        frame.setAttribute("aria-label", words.diagram_scrolls);
       }
       box.setAttribute("data-state", "drawn");
       box.setAttribute("data-scheme", String(scheme));
@@ -226,7 +237,7 @@
       function (box) {
         box.disabled = false;
         if (!box.hasAttribute("aria-label")) {
-          box.setAttribute("aria-label", text(box.closest(".task-list-item")) || "Done");
+          box.setAttribute("aria-label", text(box.closest(".task-list-item")) || words.done);
         }
       });
   }
@@ -243,7 +254,7 @@
         var name = caption ? text(caption) : heading ? text(heading) : "";
         wrap.tabIndex = 0;
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", (name ? name + ": " : "") + "table, scrolls sideways");
+        wrap.setAttribute("aria-label", (name ? name + ": " : "") + words.table_scrolls);
       } else if (!scrolls && wrap.getAttribute("role") === "region") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
@@ -255,7 +266,7 @@
   function codeBars() {
     Array.prototype.forEach.call(document.querySelectorAll(".md-code__nav"), function (bar, index) {
       if (!bar.hasAttribute("aria-label")) {
-        bar.setAttribute("aria-label", "Copy block " + (index + 1));
+        bar.setAttribute("aria-label", words.copy_block.replace("{n}", String(index + 1)));
       }
     });
   }
