@@ -8,7 +8,10 @@ each figure is a ratio against a baseline measured in the same run:
 - build: a cold `mkdocs build` of the repository's mkdocs.yml, whose hook
   loads, checks and renders the plan, against a bare build: MkDocs and
   Material alone, building the same generated pages from a docs folder, with
-  the same theme, extensions and navigation and no hook.  Each build is a
+  the same theme, extensions and navigation and no hook (a config file
+  written out beforehand: the repository's mkdocs.yml without its hook, set
+  as the hook sets it).  Both are run by the same `mkdocs` command, so both
+  get MkDocs' own config loading, logging and warnings.  Each build is a
   whole new process, timed from outside (start-up and imports included), as
   a user runs it; crisisplan keeps nothing between runs, so every build is
   cold.  Hooked and bare builds alternate; the median of the pairs' ratios
@@ -16,7 +19,9 @@ each figure is a ratio against a baseline measured in the same run:
 - preview: under `mkdocs serve`, the seconds from an edit until the served
   page shows it: an edit of a plan YAML file with the hook, against an edit
   of the generated Markdown page without it (both servers run side by side,
-  edits alternate).  Target: within 1.1x.
+  started by the same `mkdocs serve` command; edits alternate).  MkDocs looks
+  for changes every 0.5 s, so each edit waits 0 to 0.5 s for the next look
+  on either side: the pairs vary, use five edits or more.  Target: within 1.1x.
 
 `benchmarks/validate_bench.py` gives the third figure, `crisisplan validate`
 of the large plan.
@@ -26,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import resource
 import shutil
@@ -50,24 +54,6 @@ SERVE_TIMEOUT = 180.0
 
 # --- the bare site: the hook's pages and settings, written out beforehand -------------------------
 
-def _encode(value):
-    """JSON for what a config holds; a function (a Markdown extension's formatter) by its import name."""
-    if callable(value):
-        return {"__callable__": f"{value.__module__}:{value.__qualname__}"}
-    raise TypeError(f"cannot pass {value!r} to the bare build")
-
-
-def _decode(item: dict):
-    if set(item) == {"__callable__"}:
-        import importlib
-        module, _, name = item["__callable__"].partition(":")
-        value = importlib.import_module(module)
-        for part in name.split("."):
-            value = getattr(value, part)
-        return value
-    return item
-
-
 def bare_site(plan_dir: Path, docs_dir: Path) -> dict:
     """Run the hook's on_config once, here: write the pages it generates to `docs_dir`, and
     return the settings it gives MkDocs, for a bare build of the same site without it."""
@@ -81,7 +67,8 @@ def bare_site(plan_dir: Path, docs_dir: Path) -> dict:
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
     config = hook.on_config(config) or config
-    generated = sys.modules.get(hook.on_config.__module__, hook)._generated  # what the hook adds to the site
+    module = sys.modules.get(hook.on_config.__module__, hook)
+    generated = module._generated  # what the hook adds to the site
     shutil.copytree(ROOT / "docs", docs_dir)
     for src_uri, content in generated.items():
         target = docs_dir / src_uri
@@ -94,47 +81,38 @@ def bare_site(plan_dir: Path, docs_dir: Path) -> dict:
     if search is not None:
         search_options = {key: search.config[key] for key in ("lang", "separator", "jieba_dict", "jieba_dict_user")
                           if search.config.get(key) is not None}
+    # The pages the hook keeps out of the navigation on purpose (a large plan's
+    # contact list) are kept out of the bare site's too, by pattern.
+    not_in_nav = sorted({"/" + src_uri.rsplit("-", 1)[0] + "-*.md" for src_uri in generated
+                         if module.render.is_contacts_part(src_uri)})
     return {"docs_dir": str(docs_dir), "site_name": str(config.site_name), "nav": config.nav,
             "extra": {key: value for key, value in config.extra.items() if key != "polyfills"},
             "extra_css": [str(css) for css in config.extra_css],
             "markdown_extensions": [{name: config.mdx_configs.get(name, {})} for name in config.markdown_extensions],
             "theme": dict(theme, name=config.theme.name, custom_dir=str(config.theme.custom_dir or "")),
-            "search": search_options,
+            "search": search_options, "not_in_nav": "\n".join(not_in_nav),
             "pages": sum(1 for name in generated if name.endswith(".md"))}
 
 
-def bare_config(values: dict, **overrides) -> dict:
-    """The repository's mkdocs.yml without its hook, set as the hook set it (in a child process)."""
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+def write_bare_config(values: dict, path: Path) -> Path:
+    """The repository's mkdocs.yml without its hook, set as the hook set it, written to `path`:
+    the bare site is built and served by the same `mkdocs` command as the hooked one, from a
+    config file, so both get MkDocs' own logging, warnings and config loading."""
+    import yaml
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
+        config = yaml_load(file)
     theme = {key: value for key, value in values["theme"].items() if value != ""}
-    return dict(config_file=str(ROOT / "mkdocs.yml"), hooks=[], docs_dir=values["docs_dir"], nav=values["nav"],
-                site_name=values["site_name"], extra=values["extra"], extra_css=values["extra_css"],
-                markdown_extensions=values["markdown_extensions"], theme=theme,
-                plugins=[{"search": values["search"]}, "offline"], **overrides)
-
-
-def _values(values_file: str) -> dict:
-    return json.loads(Path(values_file).read_text(encoding="utf-8"), object_hook=_decode)
-
-
-def child_bare_build(values_file: str, site_dir: str) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    build(load_config(**bare_config(_values(values_file), site_dir=site_dir)))
-
-
-def child_bare_serve(values_file: str, address: str) -> None:
-    import copy
-
-    from mkdocs.commands import serve
-
-    # serve() loads the config again for every rebuild, and loading takes the settings apart: a copy each time.
-    load_config = serve.load_config
-    serve.load_config = lambda **kwargs: load_config(**copy.deepcopy(kwargs))
-    options = bare_config(_values(values_file), dev_addr=address)
-    config_file = options.pop("config_file")
-    serve.serve(config_file, livereload=True, **options)
+    config.update(hooks=[], docs_dir=values["docs_dir"], nav=values["nav"], site_name=values["site_name"],
+                  extra=values["extra"], extra_css=values["extra_css"],
+                  markdown_extensions=values["markdown_extensions"], theme=theme,
+                  plugins=[{"search": values["search"]}, "offline"])
+    if values["not_in_nav"]:
+        config["not_in_nav"] = values["not_in_nav"]
+    # (A function, such as the Mermaid fence's formatter, is written as !!python/name:, as in any mkdocs.yml.)
+    path.write_text(yaml.dump(config, Dumper=yaml.Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def child_stages(plan_dir: str) -> None:
@@ -173,22 +151,22 @@ def hooked_build(plan_dir: Path, site_dir: Path) -> tuple[float, float]:
                   "--site-dir", str(site_dir)], cwd=ROOT, env=dict(os.environ, CRISISPLAN_PLAN=str(plan_dir)))
 
 
-def bare_build(values_file: Path, site_dir: Path) -> tuple[float, float]:
-    return timed([sys.executable, __file__, "--child", "bare-build", str(values_file), str(site_dir)], cwd=ROOT)
+def bare_build(config_file: Path, site_dir: Path) -> tuple[float, float]:
+    return timed([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config_file),
+                  "--site-dir", str(site_dir)], cwd=ROOT)
 
 
 def measure_builds(name: str, plan_dir: Path, work: Path, runs: int) -> dict:
     values = bare_site(plan_dir, work / f"{name}-docs")
-    values_file = work / f"{name}-values.json"
-    values_file.write_text(json.dumps(values, default=_encode), encoding="utf-8")
+    config_file = write_bare_config(values, work / f"{name}-bare-mkdocs.yml")
     hooked, bare = [], []
     for _ in range(runs):
         hooked.append(hooked_build(plan_dir, work / f"{name}-hooked"))
-        bare.append(bare_build(values_file, work / f"{name}-bare"))
+        bare.append(bare_build(config_file, work / f"{name}-bare"))
     stages = subprocess.run([sys.executable, __file__, "--child", "stages", str(plan_dir)], check=True,
                             capture_output=True, text=True, cwd=ROOT).stdout
     return {"pages": values["pages"], **figures(hooked, bare), "stages": json.loads(stages),
-            "values": values, "values_file": values_file}
+            "values": values, "config_file": config_file}
 
 
 def figures(hooked: list[tuple[float, float]], bare: list[tuple[float, float]]) -> dict:
@@ -272,9 +250,11 @@ def measure_previews(name: str, plan_dir: Path, build: dict, work: Path, edits: 
 
     hooked_port, bare_port = free_port(), free_port()
     hooked_url, bare_url = (f"http://127.0.0.1:{port}/index.html" for port in (hooked_port, bare_port))
-    hooked_cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{hooked_port}"]
-    bare_cmd = [sys.executable, __file__, "--child", "bare-serve", str(build["values_file"]),
-                f"127.0.0.1:{bare_port}"]
+    # The same command for both, each with its own config file.
+    hooked_cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{hooked_port}",
+                  "--config-file", str(copy / "mkdocs.yml")]
+    bare_cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{bare_port}",
+                "--config-file", str(build["config_file"])]
     times: dict[str, list[tuple[float, float]]] = {"hooked": [], "bare": []}
 
     def timed_edit(process, path: Path, text: str, url: str, marker: str) -> tuple[float, float]:
@@ -312,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child
-        {"bare-build": child_bare_build, "bare-serve": child_bare_serve, "stages": child_stages}[kind](*rest)
+        {"stages": child_stages}[kind](*rest)
         return 0
     from generate import make_large_plan
 
