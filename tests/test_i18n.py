@@ -27,7 +27,7 @@ CATALOGUES = sorted(LOCALE.glob("*.po"))
 # Names that stay as they are in a Chinese handbook: platforms and formats.
 BRAND_NAMES = {"Facebook", "LINE", "Instagram", "Threads", "Google", "YouTube", "PTT", "Dcard", "LIHKG", "WeChat",
                "Weibo", "TikTok", "LinkedIn", "Bluesky", "Mastodon", "WhatsApp", "vCard", "YAML", "JavaScript"}
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%|(?<!\{)\{[a-z_]+\}(?!\})")  # %(name)s in pages, {name} in messages
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
 
 
 def _key(message) -> tuple:

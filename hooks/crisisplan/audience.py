@@ -77,18 +77,18 @@ def rule_fault(value) -> str | None:
     """What is wrong with an `audience:` rule in a schema, in words, or None."""
     choices = Listing(AUDIENCES, final=None, quoted=False)
     if isinstance(value, str):
-        return None if value in _WIDTH else _("'{value}' is not an audience: use {choices}").format(
+        return None if value in _WIDTH else _("'%(value)s' is not an audience: use %(choices)s").format(
             value=value, choices=choices)
     if not isinstance(value, dict):
-        return _("an audience is one of {choices}, or a block of 'when', 'then' and 'else'").format(choices=choices)
+        return _("an audience is one of %(choices)s, or a block of 'when', 'then' and 'else'").format(choices=choices)
     unknown = set(value) - _CONDITION_KEYS
     if unknown:
-        return _("'{key}' is not part of an audience: use when, then, else").format(key=sorted(unknown)[0])
+        return _("'%(key)s' is not part of an audience: use when, then, else").format(key=sorted(unknown)[0])
     if not isinstance(value.get("when"), dict) or not value["when"]:
         return _("'when' must be a block of 'field: value' lines, the values that make 'then' apply")
     for key in ("then", "else"):
         if key in value and value[key] not in _WIDTH:
-            return _("'{key}' must be one of {choices}").format(key=key, choices=choices)
+            return _("'%(key)s' must be one of %(choices)s").format(key=key, choices=choices)
     if "then" not in value:
         return "a conditional audience needs 'then', the audience when every 'when' matches"
     return None
@@ -297,12 +297,12 @@ def describe(rule, inherited: str) -> str:
         return rule if rule in _WIDTH else INTERNAL
     if not isinstance(rule, dict) or rule_fault(rule):
         return INTERNAL
-    value = pgettext("a value a condition names", "{value}")  # quoted where the language quotes them
-    conditions = [_("{field} is {values}").format(field=name, values=_joined(
-        [value.format(value=v) for v in (wanted if isinstance(wanted, list) else [wanted])], _("{before} or {after}")))
+    value = pgettext("a value a condition names", "%(value)s")  # quoted where the language quotes them
+    conditions = [_("%(field)s is %(values)s").format(field=name, values=_joined(
+        [value.format(value=v) for v in (wanted if isinstance(wanted, list) else [wanted])], _("%(before)s or %(after)s")))
         for name, wanted in rule["when"].items()]
-    return _("{then} when {conditions}, else {otherwise}").format(
-        then=_word(rule["then"]), conditions=_joined(conditions, _("{before} and {after}")),
+    return _("%(then)s when %(conditions)s, else %(otherwise)s").format(
+        then=_word(rule["then"]), conditions=_joined(conditions, _("%(before)s and %(after)s")),
         otherwise=_word(rule.get("else") or inherited))
 
 

@@ -124,9 +124,9 @@ def run_validate(args) -> int:
     words = messages_language(report, plan_dir, args.lang)
     sys.stdout.write(format_problems(report.problems, fmt, words))
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
-    checked = _("Checked {folder}: {summary}").format(folder=os.path.join(plan_dir, ""),
+    checked = _("Checked %(folder)s: %(summary)s").format(folder=os.path.join(plan_dir, ""),
                                                       summary=summary(report.problems, words))
-    print(checked.translated(words), file=sys.stderr)
+    print(checked.say(words), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -180,21 +180,21 @@ def run_diff(args) -> int:
 def _diff_note(label: str, report, words) -> str:
     """Why one side of a diff is missing or incomplete, in `words`' language ("" when it is whole)."""
     if report.plan is None:
-        unreadable = _("the old plan cannot be read: {problems}") if label == "old" else \
-            _("the new plan cannot be read: {problems}")
-        return unreadable.format(problems="; ".join(say(p.message, words) for p in report.errors)).translated(words)
+        unreadable = _("the old plan cannot be read: %(problems)s") if label == "old" else \
+            _("the new plan cannot be read: %(problems)s")
+        return unreadable.format(problems="; ".join(say(p.message, words) for p in report.errors)).say(words)
     if not report.errors:
         return ""
     count = len(report.errors)
     if label == "old":
-        note = ngettext("the old plan has {count} error (see crisisplan validate); the changes below are what "
-                        "could be read.", "the old plan has {count} errors (see crisisplan validate); the changes "
+        note = ngettext("the old plan has %(count)s error (see crisisplan validate); the changes below are what "
+                        "could be read.", "the old plan has %(count)s errors (see crisisplan validate); the changes "
                         "below are what could be read.", count)
     else:
-        note = ngettext("the new plan has {count} error (see crisisplan validate); the changes below are what "
-                        "could be read.", "the new plan has {count} errors (see crisisplan validate); the changes "
+        note = ngettext("the new plan has %(count)s error (see crisisplan validate); the changes below are what "
+                        "could be read.", "the new plan has %(count)s errors (see crisisplan validate); the changes "
                         "below are what could be read.", count)
-    return note.format(count=count).translated(words)
+    return note.format(count=count).say(words)
 
 
 def run_publish(args) -> int:

@@ -72,9 +72,9 @@ def _walk_value(rules: dict, value, site: Site, index: Index) -> None:
                 first = seen[value]
                 line = first.file.at(first.path).value_line
                 if first.file is not site.file:
-                    where = _("{file}, line {line}").format(file=first.file.name, line=line)
+                    where = _("%(file)s, line %(line)s").format(file=first.file.name, line=line)
                 else:
-                    where = _("line {line}").format(line=line)
+                    where = _("line %(line)s").format(line=line)
                 index.checks.append(("duplicate", (rules["defines"], value, where), site))
             else:
                 seen[value] = site
@@ -119,11 +119,11 @@ def reference_problems(index: Index, unknowable: set[str] = frozenset(),
         if value in known or kind in unknowable:
             continue
         close = closest(value, known)
-        noun = Phrase(nouns[kind]) if kind in nouns else _("a known {kind}").format(kind=kind)
+        noun = Phrase(nouns[kind]) if kind in nouns else _("a known %(kind)s").format(kind=kind)
         if close:
-            message = _("'{value}' is not {noun}: did you mean '{hint}'?").format(value=value, noun=noun, hint=close)
+            message = _("'%(value)s' is not %(noun)s: did you mean '%(hint)s'?").format(value=value, noun=noun, hint=close)
         else:
-            message = _("'{value}' is not {noun}: add it to {home} or fix the id").format(
+            message = _("'%(value)s' is not %(noun)s: add it to %(home)s or fix the id").format(
                 value=value, noun=noun, home=nouns.get(kind, kind).split(" in ")[-1])
         problems.append(site.problem("unknown-reference", message))
     return problems
@@ -136,15 +136,15 @@ def value_problems(index: Index, region: str | None = None, today: dt.date | Non
     for check, value, site in index.checks:
         if check == "duplicate":
             kind, name, where = value
-            problems.append(site.problem("duplicate-id", _("the id '{id}' is already used ({where}): "
-                                                           "every {kind} needs its own id").format(
+            problems.append(site.problem("duplicate-id", _("the id '%(id)s' is already used (%(where)s): "
+                                                           "every %(kind)s needs its own id").format(
                 id=name, where=where, kind=kind)))
         elif check == "phone":
             verdict = phones.check(value, region)
             if not verdict.ok:
                 problems.append(site.problem("bad-phone", verdict.message, WARNING if verdict.warning else ERROR))
         elif check == "email" and not EMAIL.match(value):
-            problems.append(site.problem("bad-email", _("'{value}' is not an email address").format(value=value)))
+            problems.append(site.problem("bad-email", _("'%(value)s' is not an email address").format(value=value)))
         elif check == "time_zone" and value not in _time_zones():
             problems.append(site.problem("bad-time-zone",
                                          time_zone_message(value, region, today, _countries_of_numbers(site, region))))
@@ -191,14 +191,14 @@ def time_zone_message(value: str, region: str | None = None, today: dt.date | No
         if zones:
             ours = [z for z in zones if any(z in phones.region_zones(c) for c in countries)]
             if ours:
-                return _("'{value}' is an offset from UTC, not a time zone: did you mean '{zone}'? "
+                return _("'%(value)s' is an offset from UTC, not a time zone: did you mean '%(zone)s'? "
                          "(a zone's name also follows summer time)").format(value=value, zone=ours[0])
-            return _("'{value}' is an offset from UTC, not a time zone: name the zone of the person's city, "
-                     "e.g. {zones}").format(value=value, zones=Listing(zones[:3]))
+            return _("'%(value)s' is an offset from UTC, not a time zone: name the zone of the person's city, "
+                     "e.g. %(zones)s").format(value=value, zones=Listing(zones[:3]))
     city = _zone_by_city(value) or closest(value, sorted(_time_zones()), cutoff=0.7)
     if city:
-        return _("'{value}' is not a time zone: did you mean '{zone}'?").format(value=value, zone=city)
-    return _("'{value}' is not a time zone: use a name such as 'Europe/London'").format(value=value)
+        return _("'%(value)s' is not a time zone: did you mean '%(zone)s'?").format(value=value, zone=city)
+    return _("'%(value)s' is not a time zone: use a name such as 'Europe/London'").format(value=value)
 
 
 def zones_with_offset(minutes: int, countries, today: dt.date) -> list[str]:
@@ -241,7 +241,7 @@ def country_problems(about: LoadedFile | None) -> list[Problem]:
     if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country) or phones.known_region(country):
         return []
     return [about.problem(("organisation", "country"), "unknown-country",
-                          _("'{value}' is not a country code: use the two-letter ISO 3166 code, e.g. 'TW' or 'GB'").format(
+                          _("'%(value)s' is not a country code: use the two-letter ISO 3166 code, e.g. 'TW' or 'GB'").format(
                               value=country))]
 
 
@@ -251,7 +251,7 @@ def people_problems(contacts: LoadedFile | None, roles: LoadedFile | None) -> li
         for i, person in enumerate(entries(contacts.data.get("people"))):
             if person.get("backup") and person.get("backup") == person.get("id"):
                 problems.append(contacts.problem(("people", i, "backup"), "self-backup",
-                                                 _("{name} is their own backup: name someone else").format(
+                                                 _("%(name)s is their own backup: name someone else").format(
                                                      name=person.get("name", person["id"]))))
         for i, spokesperson in enumerate(entries(contacts.data.get("spokespeople"))):
             alternates = spokesperson.get("alternates") or []
@@ -262,7 +262,7 @@ def people_problems(contacts: LoadedFile | None, roles: LoadedFile | None) -> li
         for i, role in enumerate(entries(roles.data.get("roles"))):
             if role.get("primary") and role.get("primary") == role.get("backup"):
                 problems.append(roles.problem(("roles", i, "backup"), "self-backup",
-                                              _("the role '{role}' has the same person as primary and backup: name a different backup, "
+                                              _("the role '%(role)s' has the same person as primary and backup: name a different backup, "
                                                 "so the role never depends on one person").format(role=role.get("id"))))
     return problems
 
@@ -277,7 +277,7 @@ def escalation_problems(escalation: LoadedFile | None) -> list[Problem]:
         if level["rank"] in ranks:
             first = escalation.data["levels"][ranks[level["rank"]]]
             problems.append(escalation.problem(("levels", i, "rank"), "duplicate-rank",
-                                               _("rank {rank} is already used by '{level}': give every level its own rank").format(
+                                               _("rank %(rank)s is already used by '%(level)s': give every level its own rank").format(
                                                    rank=level["rank"], level=first.get("id"))))
         else:
             ranks[level["rank"]] = i
@@ -297,19 +297,19 @@ def escalation_problems(escalation: LoadedFile | None) -> list[Problem]:
 
 
 _SLOWER_WHEN_WORSE = {
-    "first_response_minutes": _("the first response of '{higher}' (rank {higher_rank}, {higher_minutes} min) is slower "
-                                "than that of '{lower}' (rank {lower_rank}, {lower_minutes} min): a more severe level "
+    "first_response_minutes": _("the first response of '%(higher)s' (rank %(higher_rank)s, %(higher_minutes)s min) is slower "
+                                "than that of '%(lower)s' (rank %(lower_rank)s, %(lower_minutes)s min): a more severe level "
                                 "should be as fast or faster"),
-    "update_every_minutes": _("the update cadence of '{higher}' (rank {higher_rank}, {higher_minutes} min) is slower "
-                              "than that of '{lower}' (rank {lower_rank}, {lower_minutes} min): a more severe level "
+    "update_every_minutes": _("the update cadence of '%(higher)s' (rank %(higher_rank)s, %(higher_minutes)s min) is slower "
+                              "than that of '%(lower)s' (rank %(lower_rank)s, %(lower_minutes)s min): a more severe level "
                               "should be as fast or faster"),
 }
 
 
 def _too_long(platform) -> Message:
     if platforms.unit(platform) == "bytes":
-        return _("the statement is {length} bytes; {channel} on {platform} allows {limit}: shorten it by {over}")
-    return _("the statement is {length} characters; {channel} on {platform} allows {limit}: shorten it by {over}")
+        return _("the statement is %(length)s bytes; %(channel)s on %(platform)s allows %(limit)s: shorten it by %(over)s")
+    return _("the statement is %(length)s characters; %(channel)s on %(platform)s allows %(limit)s: shorten it by %(over)s")
 
 
 def tree_problems(tree: LoadedFile) -> list[Problem]:
@@ -324,10 +324,10 @@ def statement_problems(playbook: LoadedFile, channels: dict[str, dict]) -> list[
         key = (statement.get("channel"), statement.get("label"))
         if key[0] and key in seen:
             if key[1]:
-                message = _("statement {number} is also for '{channel}' with the label '{label}': give each statement "
+                message = _("statement %(number)s is also for '%(channel)s' with the label '%(label)s': give each statement "
                             "for the same channel its own 'label', e.g. \"First response\" and \"Update\"")
             else:
-                message = _("statement {number} is also for '{channel}': give each statement for the same channel "
+                message = _("statement %(number)s is also for '%(channel)s': give each statement for the same channel "
                             "its own 'label', e.g. \"First response\" and \"Update\"")
             problems.append(playbook.problem(("statements", i, "channel"), "statement-needs-label",
                                              message.format(number=seen[key] + 1, channel=key[0], label=key[1])))
@@ -366,14 +366,14 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
         next_review = plan.get("next_review")
         if isinstance(next_review, dt.date) and next_review < today:
             problems.append(about.problem(("plan", "next_review"), "plan-review-overdue",
-                                          _("the plan was due for review on {date}: review it, then set a new next_review date").format(
+                                          _("the plan was due for review on %(date)s: review it, then set a new next_review date").format(
                                               date=next_review.isoformat()), WARNING))
         effective = plan.get("effective")
         for i, approver in enumerate(entries(plan.get("approvers"))):
             approved = approver.get("approved")
             if isinstance(approved, dt.date) and isinstance(effective, dt.date) and approved > effective:
                 problems.append(about.problem(("plan", "approvers", i, "approved"), "approved-after-effective",
-                                              _("approved on {approved}, after the plan took effect on {effective}").format(
+                                              _("approved on %(approved)s, after the plan took effect on %(effective)s").format(
                                                   approved=approved.isoformat(), effective=effective.isoformat()), WARNING))
     for loaded in [*files.values(), *playbooks.values()]:
         problems += freshness_problems(loaded, today)
@@ -384,11 +384,11 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
             due, last = drill.get("next_due"), drill.get("last_run")
             if isinstance(due, dt.date) and due < today:
                 problems.append(drills.problem(("drills", i, "next_due"), "drill-overdue",
-                                               _("the drill '{drill}' was due on {date}: run it and record last_run, or set a new date").format(
+                                               _("the drill '%(drill)s' was due on %(date)s: run it and record last_run, or set a new date").format(
                                                    drill=drill.get("id"), date=due.isoformat()), WARNING))
             if isinstance(last, dt.date) and last > today:
                 problems.append(drills.problem(("drills", i, "last_run"), "date-in-future",
-                                               _("last_run {date} is in the future").format(date=last.isoformat()), WARNING))
+                                               _("last_run %(date)s is in the future").format(date=last.isoformat()), WARNING))
             if isinstance(last, dt.date) and isinstance(drill.get("playbook"), str):
                 previous = last_drilled.get(drill["playbook"])
                 last_drilled[drill["playbook"]] = max(last, previous) if previous else last
@@ -396,10 +396,10 @@ def date_problems(files: dict[str, LoadedFile], playbooks: dict[str, LoadedFile]
             last = last_drilled.get(playbook_id)
             if last is None or (today - last).days > DRILL_GAP_DAYS:
                 if last:
-                    message = _("the playbook '{playbook}' has not been drilled since {date}: "
+                    message = _("the playbook '%(playbook)s' has not been drilled since %(date)s: "
                                 "schedule a drill in drills.yaml").format(playbook=playbook_id, date=last.isoformat())
                 else:
-                    message = _("the playbook '{playbook}' has never been drilled: schedule a drill in drills.yaml").format(
+                    message = _("the playbook '%(playbook)s' has never been drilled: schedule a drill in drills.yaml").format(
                         playbook=playbook_id)
                 problems.append(loaded.problem(("id",), "not-drilled", message, WARNING))
     return problems
@@ -423,7 +423,7 @@ def freshness_problems(loaded: LoadedFile, today: dt.date) -> list[Problem]:
     if state != "overdue":
         return []
     return [loaded.problem(("review", "last_reviewed"), "section-review-overdue",
-                           _("this section was due for review on {date}: have its owner review it and update last_reviewed").format(
+                           _("this section was due for review on %(date)s: have its owner review it and update last_reviewed").format(
                                date=due.isoformat()), WARNING)]
 
 

@@ -14,7 +14,7 @@ of the plan are shown as what they name ("Claire Whitfield", not
 "claire-whitfield").
 
 The words are the handbook's own, in the plan's language (see i18n.py): a
-change keeps its words as messages and the values put into them (`Words`),
+change keeps its words as messages and the values put into them (messages.py),
 and the formatters say them in a language, by default the new plan's
 (`format_text(result, i18n.language("zh-TW"))`).  The plan's own text is
 shown as written.
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import i18n, platforms
+from .messages import UNSPACED_LANGUAGES, Date, Listing, Message, Phrase, _, ngettext, pgettext, say
 from .plan import Plan
 from .schema import Schemas, load_schemas
 from .sections import Section
@@ -35,151 +36,9 @@ from .sections import Section
 ADDED, REMOVED, CHANGED, REWORDED, MOVED = "added", "removed", "changed", "reworded", "moved"
 
 
-# --- words said later, in the reader's language -------------------------------------------
-
-class Words:
-    """A message of the change list and the values put into it, said in a
-    language when the list is formatted (`say(words, language)`).
-
-    Values are the plan's text (shown as written), numbers, or more Words.
-    `_`, `pgettext` and `ngettext` below make them; they carry the names
-    `pybabel extract` looks for, so every message here reaches messages.pot."""
-
-    __slots__ = ("message", "plural", "count", "context", "values")
-
-    def __init__(self, message: str, plural: str | None = None, count: int | None = None,
-                 context: str | None = None, values: tuple = ()):
-        self.message, self.plural, self.count, self.context, self.values = message, plural, count, context, values
-
-    def __call__(self, **values) -> "Words":
-        """The same message with (more) values put in."""
-        return Words(self.message, self.plural, self.count, self.context, self.values + tuple(values.items()))
-
-    def _key(self) -> tuple:
-        return self.message, self.plural, self.count, self.context, self.values
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Words) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return f"Words({say(self, None)!r})"
-
-    def say(self, language: i18n.Language | None) -> str:
-        """The words in `language`; None: English as written here, without catalogues."""
-        if language is None:
-            text = self.plural if self.plural is not None and self.count != 1 else self.message
-        elif self.plural is not None:
-            text = (language.npgettext(self.context, self.message, self.plural, self.count) if self.context
-                    else language.ngettext(self.message, self.plural, self.count))
-        else:
-            text = language.pgettext(self.context, self.message) if self.context else language.gettext(self.message)
-        if not self.values:
-            return text
-        return _fill(text, {name: say(value, language) for name, value in self.values}, language)
-
-
-def _(message: str, **values) -> Words:
-    return Words(message, values=tuple(values.items()))
-
-
-def pgettext(context: str, message: str, **values) -> Words:
-    return Words(message, context=context, values=tuple(values.items()))
-
-
-def ngettext(singular: str, plural: str, count: int, **values) -> Words:
-    return Words(singular, plural, count, values=tuple(values.items()))
-
-
-def _known(message: str) -> Words:
-    """Words whose message is extracted elsewhere (a section's title from
-    sections.yaml); a message no catalogue has is shown as written."""
-    return Words(message)
-
-
-@dataclass(frozen=True)
-class _Joined:
-    """Values said one after another with a separator said in the same language."""
-    separator: Words
-    items: tuple
-
-    def say(self, language) -> str:
-        return say(self.separator, language).join(say(item, language) for item in self.items)
-
-
-@dataclass(frozen=True)
-class _Lower:
-    """Words lower-cased once said ("playbook", from the section's entry "Playbook")."""
-    words: object
-
-    def say(self, language) -> str:
-        return say(self.words, language).lower()
-
-
-@dataclass(frozen=True)
-class _Date:
-    value: dt.date
-
-    def say(self, language) -> str:
-        return self.value.isoformat() if language is None else language.date(self.value)
-
-
-def say(value, language: i18n.Language | None) -> str:
-    """Any part of a change in `language`: its words translated, the plan's text as written."""
-    if hasattr(value, "say"):
-        return value.say(language)
-    return str(value)
-
-
-# Languages written without spaces between words: the spaces a message puts
-# around a value are kept only between a CJK character and a Latin letter or
-# digit ("計畫版本 2026.3"), and dropped next to CJK characters and full-width
-# punctuation ("負責人由王小明改為李大華", "職責「…」已新增").
-_UNSPACED = ("zh", "ja")
-_PLACEHOLDER = re.compile(r"(%\(\w+\)s)")
-
-
-def _fill(text: str, values: dict[str, str], language: i18n.Language | None) -> str:
-    if language is None or language.locale.language not in _UNSPACED:
-        return text % values
-    out = ""
-    after_value = False
-    for piece in _PLACEHOLDER.split(text):
-        name = piece[2:-2] if _PLACEHOLDER.fullmatch(piece) else None
-        if name is not None:
-            trimmed = out.rstrip(" ")
-            out = _meet(trimmed, values[name], len(trimmed) < len(out))
-            after_value = True
-            continue
-        piece = piece.replace("%%", "%")
-        if after_value:
-            trimmed = piece.lstrip(" ")
-            out = _meet(out, trimmed, len(trimmed) < len(piece))
-        else:
-            out += piece
-        after_value = False
-    return out
-
-
-def _meet(left: str, right: str, spaced: bool) -> str:
-    if not left or not right:
-        return left + right
-    a, b = left[-1], right[0]
-    if _wide_punctuation(a) or _wide_punctuation(b) or (_cjk(a) and _cjk(b)):
-        return left + right
-    if _cjk(a) != _cjk(b) and (a.isalnum() or b.isalnum()):
-        return left + " " + right
-    return left + (" " if spaced else "") + right
-
-
-def _cjk(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003ffff"
-
-
-def _wide_punctuation(char: str) -> bool:
-    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef" or char in "…—"
+def _joined(separator: Message, items: tuple) -> Listing:
+    """Values said one after another, with a separator said in the same language."""
+    return Listing(items, final=None, quoted=False, separator=separator)
 
 
 # --- the words -------------------------------------------------------------------------------
@@ -393,7 +252,7 @@ SIMILAR = 0.5           # how alike two texts must be to count as one reworded
 SHORT_WORDS = 8         # words of a long text kept when it only names an item
 CONTEXT_WORDS = 4       # unchanged words shown around each change in a rewording
 
-def _quote(text) -> Words:
+def _quote(text) -> Message:
     # Translators: plan text quoted in a change list ("step “Call the duty manager”"); Chinese: 「%(text)s」
     return _("“%(text)s”", text=text)
 
@@ -419,10 +278,10 @@ class Change:
     how ("mobile phone changed from … to …"); a rewording keeps both texts.
     `section`, `subject` and `detail` are said in a language when formatted
     (see `say`; str(…) of plain text)."""
-    section: Words | str
+    section: Message | str
     kind: str
-    subject: Words | str
-    detail: Words | str
+    subject: Message | str
+    detail: Message | str
     before: str | None = None
     after: str | None = None
 
@@ -432,7 +291,7 @@ class PlanDiff:
     old_version: str
     new_version: str
     changes: list[Change] = field(default_factory=list)
-    notes: list = field(default_factory=list)  # str or Words, shown before the changes
+    notes: list = field(default_factory=list)  # str or Message, shown before the changes
     language: str = i18n.DEFAULT_LANGUAGE      # the new plan's language tag: the formatters' default
 
     def sections(self) -> dict:
@@ -457,7 +316,7 @@ def diff_plans(old: Plan, new: Plan, schemas: Schemas | None = None) -> PlanDiff
         if section.folder:
             differ.folder(section, old.folder(section.name), new.folder(section.name))
         else:
-            differ.section(_known(section.title), section.name, old.domains.get(section.name, MISSING),
+            differ.section(Phrase(section.title), section.name, old.domains.get(section.name, MISSING),
                            new.domains.get(section.name, MISSING))
     return PlanDiff(old.version, new.version, differ.changes, language=i18n.plan_language(new))
 
@@ -473,7 +332,7 @@ class _Differ:
     def __init__(self, old: Plan, new: Plan, schemas: Schemas):
         self.old, self.new, self.schemas = old, new, schemas
         self.changes: list[Change] = []
-        self.current_section: Words | str = ""
+        self.current_section: Message | str = ""
         self.domain = ""
 
     # --- the parts of a plan ------------------------------------------------
@@ -492,7 +351,7 @@ class _Differ:
         self.fields(self.schemas.by_name.get(domain, {}), old, new, [], ())
 
     def folder(self, section: Section, old: dict, new: dict) -> None:
-        folder, noun = section.name, _known(section.entry or section.title)
+        folder, noun = section.name, Phrase(section.entry or section.title)
         for entry_id in _union(old, new):
             before, after = old.get(entry_id, MISSING), new.get(entry_id, MISSING)
             title = _title(after if after is not MISSING else before, entry_id)
@@ -504,9 +363,9 @@ class _Differ:
                 self.unreadable(f"{folder}/{entry_id}.yaml", unreadable[0])
                 continue
             if before is MISSING or after is MISSING:
-                self.current_section, self.domain = _known(section.title), folder
+                self.current_section, self.domain = Phrase(section.title), folder
                 kind = ADDED if before is MISSING else REMOVED
-                self.emit(kind, [_("%(noun)s “%(name)s”", noun=_Lower(noun), name=title)], _verb(kind))
+                self.emit(kind, [_("%(noun)s “%(name)s”", noun=Phrase(noun.message, str.lower), name=title)], _verb(kind))
                 continue
             if before == after:
                 continue
@@ -629,7 +488,7 @@ class _Differ:
             if value not in old:
                 self.emit(ADDED, parts + [self.named(noun, self.show(rules, keys, value))], _verb(ADDED))
         if sorted(map(str, old)) == sorted(map(str, new)) and old != new:
-            order = _Joined(_(", "), tuple(self.show(rules, keys, v) for v in new))
+            order = _joined(_(", "), tuple(self.show(rules, keys, v) for v in new))
             self.emit(MOVED, parts + [self.label(keys)], _("order changed to %(values)s", values=order))
 
     def texts(self, noun, old: list, new: list, parts) -> None:
@@ -663,7 +522,7 @@ class _Differ:
         return NOUNS.get(f"{self.domain}:{name}") or NOUNS.get(name) or str(name).replace("_", " ")
 
     @staticmethod
-    def named(noun, shown) -> Words:
+    def named(noun, shown) -> Message:
         """An entry by its noun and name: "person Marcus Bell", "topic “Ferry safety”"."""
         return _("%(noun)s %(name)s", noun=noun, name=_name(shown))
 
@@ -700,14 +559,14 @@ class _Differ:
         template = SUMMARIES.get(f"{self.domain}:{name}") or SUMMARIES.get(name)
         if not template or not isinstance(entry, dict):
             return ""
-        fields = [template] if isinstance(template, str) else _PLACEHOLDER_NAME.findall(template.message)
+        fields = [template] if not isinstance(template, Message) else _PLACEHOLDER_NAME.findall(template.message)
         values = {}
         for field_name in fields:
             value = entry.get(field_name)
             if value is None:
                 return ""
             values[field_name] = self.show(schema.get(field_name, {}), (name, field_name), value, quote=False)
-        return values[template] if isinstance(template, str) else template(**values)
+        return values[template] if not isinstance(template, Message) else template(**values)
 
     def ref_name(self, kind: str | None, value):
         if not kind or not isinstance(value, str):
@@ -740,14 +599,14 @@ class _Differ:
                 return f"{value}%"
             return str(value)
         if isinstance(value, dt.date):
-            return _Date(value)
+            return Date(value)
         if isinstance(value, list):
             item_rules = rules.get("schema") if isinstance(rules.get("schema"), dict) else {}
             if not value:
                 return pgettext("no value", "nothing")
-            return _Joined(_(", "), tuple(self.show(item_rules, keys, v, quote) for v in value))
+            return _joined(_(", "), tuple(self.show(item_rules, keys, v, quote) for v in value))
         if isinstance(value, dict):
-            return _Joined(_(", "), tuple(_("%(key)s: %(value)s", key=k, value=self.show({}, (k,), v, quote))
+            return _joined(_(", "), tuple(_("%(key)s: %(value)s", key=k, value=self.show({}, (k,), v, quote))
                                           for k, v in value.items()))
         text = str(value)
         if name == "platform" and text in PLATFORMS:
@@ -767,7 +626,7 @@ class _Differ:
             words = [pgettext("changed field", "plan")]
         if len(words) > 1:
             # Translators: between the parts of what changed ("criteria, comments per hour"); Chinese: 的
-            where = _Joined(pgettext("between the parts of a change", ", "), tuple(words[1:]))
+            where = _joined(pgettext("between the parts of a change", ", "), tuple(words[1:]))
             detail = _("%(where)s %(detail)s", where=where, detail=detail)
         self.changes.append(Change(self.current_section, kind, words[0], detail, before, after))
 
@@ -775,13 +634,13 @@ class _Differ:
 _PLACEHOLDER_NAME = re.compile(r"%\((\w+)\)s")
 
 
-def _verb(kind: str) -> Words:
+def _verb(kind: str) -> Message:
     """What happened to an entry, in a word."""
     return {ADDED: pgettext("plan change", "added"), REMOVED: pgettext("plan change", "removed"),
             REWORDED: pgettext("plan change", "reworded")}[kind]
 
 
-def _moved_words(i: int, j: int) -> Words:
+def _moved_words(i: int, j: int) -> Message:
     return _("moved from position %(old)s to %(new)s", old=i + 1, new=j + 1)
 
 
@@ -1027,7 +886,7 @@ def _colon(lang: i18n.Language) -> str:
 
 def _subject(change: Change, lang: i18n.Language) -> str:
     text = say(change.subject, lang)
-    return text if lang.locale.language in _UNSPACED else text[:1].upper() + text[1:]
+    return text if lang.locale.language in UNSPACED_LANGUAGES else text[:1].upper() + text[1:]
 
 
 def _headline(result: PlanDiff, lang: i18n.Language) -> str:

@@ -119,7 +119,7 @@ def load_file(raw: bytes, name: str) -> LoadedFile:
         result.data = None
     except yaml.YAMLError as exc:  # reader errors carry a position, not a mark
         result.problems.append(Problem(name, *_line_col(text, getattr(exc, "position", 0)), ERROR, "yaml-syntax",
-                                       _("the file cannot be read as YAML: {detail}").format(detail=_plain(str(exc)))))
+                                       _("the file cannot be read as YAML: %(detail)s").format(detail=_plain(str(exc)))))
         result.data = None
     except _Stop:
         result.data = None
@@ -136,7 +136,7 @@ def _decode(raw: bytes, result: LoadedFile) -> str | None:
     if len(raw) > MAX_FILE_BYTES:
         result.problems.append(Problem(
             result.name, 1, 1, ERROR, "file-too-large",
-            _("the file is {size} KiB; a plan file may be at most {limit} KiB: split it up").format(
+            _("the file is %(size)s KiB; a plan file may be at most %(limit)s KiB: split it up").format(
                 size=len(raw) // 1024, limit=MAX_FILE_BYTES // 1024)))
         return None
     try:
@@ -147,7 +147,7 @@ def _decode(raw: bytes, result: LoadedFile) -> str | None:
         col = len(head[head.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
         result.problems.append(Problem(
             result.name, line, col, ERROR, "not-utf8",
-            _("byte 0x{byte} is not valid UTF-8: save the file as UTF-8").format(byte=f"{raw[exc.start]:02x}")))
+            _("byte 0x%(byte)s is not valid UTF-8: save the file as UTF-8").format(byte=f"{raw[exc.start]:02x}")))
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -156,7 +156,7 @@ def _decode(raw: bytes, result: LoadedFile) -> str | None:
         line, col = _line_col(text, bad.start())
         result.problems.append(Problem(
             result.name, line, col, ERROR, "control-character",
-            _("the file contains the control character U+{code}: delete it").format(code=f"{ord(bad.group()):04X}")))
+            _("the file contains the control character U+%(code)s: delete it").format(code=f"{ord(bad.group()):04X}")))
         return None
     return text
 
@@ -201,8 +201,8 @@ class _Slip:
         return Problem(name, self.line, self.col, ERROR, self.code, self.message)
 
 
-_FULL_WIDTH_COLON_MESSAGE = _("'{key}：' has a full-width colon '：' (全形冒號); YAML separates a key from its "
-                              "value with a half-width colon and a space: write '{key}: '")
+_FULL_WIDTH_COLON_MESSAGE = _("'%(key)s：' has a full-width colon '：' (全形冒號); YAML separates a key from its "
+                              "value with a half-width colon and a space: write '%(key)s: '")
 
 
 def _typing_slips(lines: list[str]) -> list[_Slip]:
@@ -294,9 +294,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str, lines: list[str] | Non
         return Problem(name, mark.line + 1, mark.column + 1, ERROR, "needs-quotes", quoting)
     detail = exc.problem or exc.context or "unreadable YAML"
     hint = next((h for key, h in _SYNTAX_HINTS if key in detail), None)
-    message = _("the YAML is not well-formed ({detail})").format(detail=_plain(detail))
+    message = _("the YAML is not well-formed (%(detail)s)").format(detail=_plain(detail))
     if hint:
-        message = _("{message}: {hint}").format(message=message, hint=hint)
+        message = _("%(message)s: %(hint)s").format(message=message, hint=hint)
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return Problem(name, line, col, ERROR, "yaml-syntax", message)
 
@@ -315,8 +315,8 @@ def _needs_quotes(mark, lines: list[str]) -> str | None:
         value = re.split(r"[,\]}]", value)[0].strip()
     quoted = f"'{value}'" if '"' in value else f'"{value}"'
     fix = quoted if in_brackets or not before.endswith((":", "-")) else f"{before} {quoted}"
-    return _("'{value}' starts with '{char}', which YAML does not allow at the start of a value "
-             "without quotes: write {fix}").format(value=value, char=char, fix=fix)
+    return _("'%(value)s' starts with '%(char)s', which YAML does not allow at the start of a value "
+             "without quotes: write %(fix)s").format(value=value, char=char, fix=fix)
 
 
 def _plain(text: str) -> str:
@@ -361,7 +361,7 @@ class _Builder:
         ok = True
         if getattr(event, "anchor", None) is not None:
             self._problem(event.start_mark, "anchor",
-                          _("'&{anchor}' defines an anchor; plans do not use anchors and aliases: "
+                          _("'&%(anchor)s' defines an anchor; plans do not use anchors and aliases: "
                             "write the value out in full").format(anchor=event.anchor))
             ok = False
         tag = getattr(event, "tag", None)
@@ -369,11 +369,11 @@ class _Builder:
             explicit = tag is not None and not (event.implicit[0] or event.implicit[1]) and tag != "!"
             if explicit and tag not in _SCALAR_TAGS:
                 self._problem(event.start_mark, "tag",
-                              _("the tag '{tag}' is not allowed in a plan: remove it and write a plain value").format(tag=_short_tag(tag)))
+                              _("the tag '%(tag)s' is not allowed in a plan: remove it and write a plain value").format(tag=_short_tag(tag)))
                 ok = False
         elif tag not in _COLLECTION_TAGS:
             self._problem(event.start_mark, "tag",
-                          _("the tag '{tag}' is not allowed in a plan: remove it and write a plain value").format(tag=_short_tag(tag)))
+                          _("the tag '%(tag)s' is not allowed in a plan: remove it and write a plain value").format(tag=_short_tag(tag)))
             ok = False
         return ok
 
@@ -390,7 +390,7 @@ class _Builder:
         key_mark = key_mark or event.start_mark
         if isinstance(event, AliasEvent):
             self._problem(event.start_mark, "alias",
-                          _("'*{anchor}' is an alias; plans do not use anchors and aliases: "
+                          _("'*%(anchor)s' is an alias; plans do not use anchors and aliases: "
                             "write the value out in full").format(anchor=event.anchor))
             self._record(path, key_mark, event.start_mark)
             self.result.unreadable.add(path)
@@ -398,7 +398,7 @@ class _Builder:
         ok = (event.anchor is None and event.tag is None) or self._check_node(event)
         if depth > MAX_DEPTH and not isinstance(event, ScalarEvent):
             self._problem(event.start_mark, "too-deep",
-                          _("the data is nested more than {depth} levels deep: no plan needs that").format(depth=MAX_DEPTH))
+                          _("the data is nested more than %(depth)s levels deep: no plan needs that").format(depth=MAX_DEPTH))
             raise _Stop
         if isinstance(event, ScalarEvent):
             source = event.value if _plain_style(event) else None
@@ -436,7 +436,7 @@ class _Builder:
             if key in seen:
                 first = seen[key]
                 self._problem(key_event.start_mark, "duplicate-key",
-                              _("'{key}' appears twice in the same block (first on line {line}): "
+                              _("'%(key)s' appears twice in the same block (first on line %(line)s): "
                                 "keep one and delete or rename the other").format(key=key, line=first.line + 1))
                 self._skip(value_event)
                 continue
@@ -492,9 +492,9 @@ class _Builder:
         full_width = re.sub(r"[ \t]*,[ \t]*", "，", whole)
         self.result.problems.append(Problem(
             self.result.name, run.comma[0] + 1, run.comma[1] + 1, ERROR, "comma-in-braces",
-            _("the comma after '{value}' ends the value inside {{ }}, so '{first}' is read as a key of "
-              "its own: write the full-width comma '，' ({full_width}), or put the value in quotes: "
-              "{key}: \"{whole}\"").format(value=value_event.value, first=first, full_width=full_width,
+            _("the comma after '%(value)s' ends the value inside { }, so '%(first)s' is read as a key of "
+              "its own: write the full-width comma '，' (%(full_width)s), or put the value in quotes: "
+              "%(key)s: \"%(whole)s\"").format(value=value_event.value, first=first, full_width=full_width,
                                             key=key_event.value, whole=whole)))
         run.pieces = []
         run.last = None
@@ -540,7 +540,7 @@ class _Builder:
             return None
         if isinstance(event, AliasEvent):
             self._problem(event.start_mark, "alias",
-                          _("'*{anchor}' is an alias; plans do not use anchors and aliases: write the key out").format(
+                          _("'*%(anchor)s' is an alias; plans do not use anchors and aliases: write the key out").format(
                                       anchor=event.anchor))
             return None
         self._problem(event.start_mark, "complex-key", _("a key must be a plain word, not a list or a block"))
@@ -565,22 +565,22 @@ class _Builder:
         except (ValueError, OverflowError, TypeError, yaml.YAMLError):
             if tag == _TAG + "timestamp":
                 self._problem(event.start_mark, "invalid-date",
-                              _("'{value}' is not a real date: check the day and month (YYYY-MM-DD)").format(value=event.value))
+                              _("'%(value)s' is not a real date: check the day and month (YYYY-MM-DD)").format(value=event.value))
             else:
-                self._problem(event.start_mark, "invalid-value", _("'{value}' cannot be read").format(value=event.value))
+                self._problem(event.start_mark, "invalid-value", _("'%(value)s' cannot be read").format(value=event.value))
             return _UNREADABLE
         if isinstance(value, _dt.datetime):
             if (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0) or value.tzinfo:
                 day = value.date().isoformat()
                 self._problem(event.start_mark, "date-with-time",
-                              _("'{value}' has a time of day, but the plan's dates are days: write {day} "
+                              _("'%(value)s' has a time of day, but the plan's dates are days: write %(day)s "
                                 "(or put the value in quotes if it is text, not a date)").format(value=event.value, day=day))
                 return _UNREADABLE
             value = value.date()
         if isinstance(value, _dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             self._problem(event.start_mark, "date-out-of-range",
-                          _("'{value}' is not a date this plan can mean: check the year "
-                            "(the plan's dates lie between {first} and {last})").format(
+                          _("'%(value)s' is not a date this plan can mean: check the year "
+                            "(the plan's dates lie between %(first)s and %(last)s)").format(
                               value=event.value, first=FIRST_YEAR, last=LAST_YEAR))
             return _UNREADABLE
         return value

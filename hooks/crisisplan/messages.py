@@ -1,156 +1,204 @@
-"""What the checks say, in English and in the language of whoever reads it.
+"""Words said later, in the reader's language: validation's problems and the change list.
 
-A problem's message is built once, in English, by the check that finds it,
-and printed later, by the command line or the build, in the reader's
-language.  So a message keeps what it was made of: a `Message` is the
-English text (it *is* a `str`, so comparing and printing it as English needs
-nothing special) plus its template and the values put into it.  Printing it
-in another language translates the template with the handbook's catalogues
+A problem (or a change) is found once and said later, by the command line or
+the build, in the reader's language.  So a message keeps what it was made
+of: a `Message` is the English text (it *is* a `str`, so comparing and
+printing it as English needs nothing special) plus its gettext message id
+and the values put into it.  Saying it in a language (`say(message,
+language)`) translates the message with the handbook's catalogues
 (`theme/locale/<locale>.po`, read by `i18n.language`) and puts the values in
-again, translating those that are messages themselves ("item 2 of 'phones'",
-"a date written YYYY-MM-DD").  The plan's own text, put in as plain values,
+again, saying those that are messages themselves ("item 2 of 'phones'", a
+date) in the same language.  The plan's own text, put in as plain values,
 stays as written.
 
-In the checks:
+    from .messages import _, ngettext, pgettext
+    _("'%(value)s' is not an email address").format(value=value)
+    _("%(noun)s “%(name)s”", noun=noun, name=title)
+    ngettext("%(count)s error", "%(count)s errors", n).format(count=n)
 
-    from .messages import _, ngettext
-    _("'{value}' is not an email address").format(value=value)
-    ngettext("{what} needs at least {count} entry", "{what} needs at least {count} entries", n).format(what=what, count=n)
+Placeholders are gettext's `%(name)s`, as in the page templates; `format`
+(or calling the message, or keywords to `_`) puts the values in.  `_`,
+`pgettext` and `ngettext` are the names `pybabel extract` looks for, so these
+messages reach `messages.pot` like the handbook's other words.
 
-`_` and `ngettext` are the names `pybabel extract` looks for, so these
-templates reach `messages.pot` like the handbook's own words.
+Chinese and Japanese put no spaces between words: when a message is said in
+one of them, the spaces around a value are kept only between a CJK character
+and a Latin letter or digit (「計畫版本 2026.3」, 「第 3 行」) and dropped next to
+CJK characters and full-width punctuation (「負責人由王小明改為李大華」).
 This module never imports MkDocs.
 """
 from __future__ import annotations
 
-import string
+import datetime as dt
+import re
 from typing import Callable, Iterable
 
 
 class Message(str):
-    """English text that knows how to say itself in another language."""
+    """English text that can say itself in another language."""
 
-    def __new__(cls, template: str, plural: str | None = None, count: int | None = None,
-                args: dict | None = None, context: str | None = None):
-        english = plural if plural is not None and count != 1 else template
-        if args is not None:
-            english = english.format(**args)
-        self = super().__new__(cls, english)
-        self.template, self.plural, self.count, self.args, self.context = template, plural, count, args, context
+    def __new__(cls, message: str, plural: str | None = None, count: int | None = None,
+                context: str | None = None, values: dict | None = None):
+        self = super().__new__(cls, _fill(_english(message, plural, count), values, None))
+        self.message, self.plural, self.count, self.context, self.values = message, plural, count, context, values
         return self
 
-    def format(self, **args) -> "Message":  # type: ignore[override]
-        """The message with its values put in (English now, any language later)."""
-        return Message(self.template, self.plural, self.count, args, self.context)
+    def format(self, **values) -> "Message":  # type: ignore[override]
+        """The message with (more) values put in; English now, any language when said."""
+        return Message(self.message, self.plural, self.count, self.context, {**(self.values or {}), **values})
 
-    def translated(self, language) -> str:
-        """This message in `language` (an i18n.Language; None: English as built)."""
+    __call__ = format
+
+    @classmethod
+    def plain(cls, english: str) -> "Message":
+        """A message whose English is `english`, for subclasses that say themselves."""
+        self = str.__new__(cls, english)
+        self.message, self.plural, self.count, self.context, self.values = english, None, None, None, None
+        return self
+
+    def say(self, language) -> str:
+        """This message in `language` (an i18n.Language; None: English as written here)."""
         if language is None:
-            return str.__str__(self)
-        if self.plural is not None:
-            text = (language.npgettext(self.context, self.template, self.plural, self.count) if self.context
-                    else language.ngettext(self.template, self.plural, self.count))
+            text = _english(self.message, self.plural, self.count)
+        elif self.plural is not None:
+            text = (language.npgettext(self.context, self.message, self.plural, self.count) if self.context
+                    else language.ngettext(self.message, self.plural, self.count))
         else:
-            text = language.pgettext(self.context, self.template) if self.context else language.gettext(self.template)
-        if self.args is None:
+            text = language.pgettext(self.context, self.message) if self.context else language.gettext(self.message)
+        if self.values is None:
             return text
-        return _fill(text, {key: say(value, language) for key, value in self.args.items()})
+        return _fill(text, {name: say(value, language) for name, value in self.values.items()}, language)
+
+
+def _english(message: str, plural: str | None, count: int | None) -> str:
+    return plural if plural is not None and count != 1 else message
+
+
+def _(message: str, **values) -> Message:
+    """A message, English as written; values put in now or later (`format`)."""
+    return Message(message, values=values or None)
+
+
+def pgettext(context: str, message: str, **values) -> Message:
+    return Message(message, context=context, values=values or None)
+
+
+def ngettext(singular: str, plural: str, count: int, **values) -> Message:
+    return Message(singular, plural, count, values=values or None)
 
 
 class Phrase(Message):
-    """A text whose English is not written in this package (a schema field's
-    `meta` description): translated where a catalogue has it, else shown as
-    written; `shape` is applied after translating (e.g. lower-casing the
-    first letter to fit mid-sentence)."""
+    """A text whose English is not written in this package (a section's title from
+    sections.yaml, a schema field's `meta`): translated where a catalogue has
+    it, else shown as written; `shape` is applied once said (lower-casing it to
+    fit mid-sentence)."""
 
     def __new__(cls, text: str, shape: Callable[[str], str] | None = None):
-        self = str.__new__(cls, shape(text) if shape else text)
-        self.template, self.plural, self.count, self.args, self.context = text, None, None, None, None
-        self.shape = shape
+        self = cls.plain(shape(text) if shape else text)
+        self.message, self.shape = text, shape
         return self
 
-    def translated(self, language) -> str:
-        text = self.template if language is None else language.gettext(self.template)
+    def say(self, language) -> str:
+        text = self.message if language is None else language.gettext(self.message)
         return self.shape(text) if self.shape else text
 
 
 class Listing(Message):
-    """'a', 'b' or 'c': values of the plan joined as the language joins them,
-    quoted (or not), with "or" or "and" before the last (or None: commas only)."""
+    """Values joined as the language joins them: 'a', 'b' or 'c'; 「a」、「b」或「c」.
 
-    def __new__(cls, items: Iterable, final: str | None = "or", quoted: bool = True):
-        items = [str(i) for i in items]
-        self = str.__new__(cls, _join(items, None, final, quoted))
-        self.template, self.plural, self.count, self.args, self.context = str.__str__(self), None, None, None, None
-        self.items, self.final, self.quoted = items, final, quoted
+    `quoted`: each value in quotes; `final`: "or" or "and" before the last,
+    or None for the separator only; `separator`: a message for it (default:
+    the list separator, ", " in English)."""
+
+    def __new__(cls, items: Iterable, final: str | None = "or", quoted: bool = True,
+                separator: Message | None = None):
+        items = tuple(items)
+        self = cls.plain(_join(items, None, final, quoted, separator))
+        self.items, self.final, self.quoted, self.separator = items, final, quoted, separator
         return self
 
-    def translated(self, language) -> str:
-        return _join(self.items, language, self.final, self.quoted)
+    def say(self, language) -> str:
+        return _join(self.items, language, self.final, self.quoted, self.separator)
 
 
-def _join(items: list[str], language, final: str | None, quoted: bool) -> str:
-    shown = [quote(item).translated(language) if quoted else item for item in items]
-    separator = pgettext("list", ", ").translated(language)
-    if len(shown) == 1 or final is None:
-        return separator.join(shown)
-    last = (pgettext("list", "{items} or {last}") if final == "or"
-            else pgettext("list", "{items} and {last}"))
-    return last.format(items=separator.join(shown[:-1]), last=shown[-1]).translated(language)
+def _join(items: tuple, language, final: str | None, quoted: bool, separator: Message | None) -> str:
+    shown = [say(quote(item) if quoted else item, language) for item in items]
+    between = say(separator if separator is not None else pgettext("list", ", "), language)
+    if len(shown) <= 1 or final is None:
+        return between.join(shown)
+    last = pgettext("list", "%(items)s or %(last)s") if final == "or" else pgettext("list", "%(items)s and %(last)s")
+    return say(last.format(items=between.join(shown[:-1]), last=shown[-1]), language)
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
-    """`template.format(**values)`, with a space where a value starting or
-    ending in Latin letters or digits meets a Chinese, Japanese or Korean
-    character of the template (「必須是 true 或 false」, spaced as Taiwanese
-    technical writing does); the values themselves are never changed."""
-    out = ""
-    after_value = False
-    for literal, name, _spec, _conversion in string.Formatter().parse(template):
-        if literal:
-            if after_value and _is_latin(out[-1:]) and _is_cjk(literal[0]):
-                out += " "
-            out += literal
-        if name is None:
-            continue
-        value = values[name]
-        if value and _is_cjk(out[-1:]) and _is_latin(value[0]):
-            out += " "
-        out += value
-        after_value = bool(value)
-    return out
+class Date(Message):
+    """A date: ISO 8601 in English messages, the language's own pattern otherwise (2026年12月1日)."""
 
+    def __new__(cls, value: dt.date):
+        self = cls.plain(value.isoformat())
+        self.value = value
+        return self
 
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
-def _is_cjk(char: str) -> bool:
-    """A Chinese, Japanese or Korean letter (not its punctuation: 「」，。 need no space)."""
-    return bool(char) and ("\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff"
-                           or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff")
-
-
-def _(template: str) -> Message:
-    """A message template, English as written; `.format(...)` puts values in."""
-    return Message(template)
-
-
-def pgettext(context: str, template: str) -> Message:
-    return Message(template, context=context)
-
-
-def ngettext(singular: str, plural: str, count: int) -> Message:
-    return Message(singular, plural, count)
+    def say(self, language) -> str:
+        return self.value.isoformat() if language is None else language.date(self.value)
 
 
 def quote(value) -> Message:
     """A value of the plan quoted in a message: 'value' in English, 「value」 in Chinese."""
-    return pgettext("quoted value", "'{value}'").format(value=value)
+    return pgettext("quoted value", "'%(value)s'").format(value=value)
 
 
 def say(value, language) -> str:
-    """Any value of a message in `language`: messages translated, the rest as written."""
+    """Any value of a message in `language`: messages said, the plan's text as written."""
     if isinstance(value, Message):
-        return value.translated(language)
+        return value.say(language)
     return str(value)
+
+
+# --- putting values into a message ------------------------------------------------------------
+
+UNSPACED_LANGUAGES = ("zh", "ja")  # languages written without spaces between words
+_PLACEHOLDER = re.compile(r"(%\(\w+\)s)")
+
+
+def _fill(text: str, values: dict | None, language) -> str:
+    if values is None:
+        return text
+    if language is None or language.locale.language not in UNSPACED_LANGUAGES:
+        return text % {name: say(value, language) for name, value in values.items()}
+    out = ""
+    after_value = False
+    for piece in _PLACEHOLDER.split(text):
+        if _PLACEHOLDER.fullmatch(piece):
+            trimmed = out.rstrip(" ")
+            out = _meet(trimmed, values[piece[2:-2]], len(trimmed) < len(out))
+            after_value = True
+            continue
+        piece = piece.replace("%%", "%")
+        if after_value:
+            trimmed = piece.lstrip(" ")
+            out = _meet(out, trimmed, len(trimmed) < len(piece))
+        else:
+            out += piece
+        after_value = False
+    return out
+
+
+def _meet(left: str, right: str, spaced: bool) -> str:
+    """Two pieces of a CJK sentence: a space only between CJK and a Latin letter or digit."""
+    if not left or not right:
+        return left + right
+    a, b = left[-1], right[0]
+    if _wide_punctuation(a) or _wide_punctuation(b) or (_cjk(a) and _cjk(b)):
+        return left + right
+    latin = b if _cjk(a) else a  # the side that is not CJK
+    if _cjk(a) != _cjk(b) and latin.isalnum():
+        return left + " " + right
+    return left + (" " if spaced else "") + right
+
+
+def _cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003ffff"
+
+
+def _wide_punctuation(char: str) -> bool:
+    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef" or char in "…—"

@@ -105,37 +105,37 @@ def check(number: str, region: str | None = None) -> Check:
     parsed = parse(number, region)
     if parsed is None:
         if number.lstrip().startswith("+"):
-            return Check(False, _("'{number}' cannot be read as a phone number: write + and the country code, "
-                                  "then the number, e.g. {example}").format(number=number, example=example))
+            return Check(False, _("'%(number)s' cannot be read as a phone number: write + and the country code, "
+                                  "then the number, e.g. %(example)s").format(number=number, example=example))
         if region:
-            return Check(False, _("'{number}' cannot be read as a phone number: write it as it is dialled in "
-                                  "{country}, or with + and the country code, e.g. {example}").format(
+            return Check(False, _("'%(number)s' cannot be read as a phone number: write it as it is dialled in "
+                                  "%(country)s, or with + and the country code, e.g. %(example)s").format(
                 number=number, country=Country(region), example=example))
-        return Check(False, _("'{number}' is not a phone number that can be dialled from abroad: "
-                              "start with + and the country code, e.g. {example}").format(number=number, example=example))
+        return Check(False, _("'%(number)s' is not a phone number that can be dialled from abroad: "
+                              "start with + and the country code, e.g. %(example)s").format(number=number, example=example))
     if _has_letters(number):
-        return Check(False, _("'{number}' has letters in it: write the digits only, and an extension as "
-                              "\"{fixed} ext. 201\"").format(number=number, fixed=_without_letters(number, region)))
+        return Check(False, _("'%(number)s' has letters in it: write the digits only, and an extension as "
+                              "\"%(fixed)s ext. 201\"").format(number=number, fixed=_without_letters(number, region)))
     if not phonenumbers.is_possible_number(parsed):
         where = Country(phonenumbers.region_code_for_country_code(parsed.country_code))
         digits = len(phonenumbers.national_significant_number(parsed))
         if _too_short(parsed):
-            message = ngettext("'{number}' is too short for a phone number in {country} ({digits} digit without the "
+            message = ngettext("'%(number)s' is too short for a phone number in %(country)s (%(digits)s digit without the "
                                "country code): check the digits",
-                               "'{number}' is too short for a phone number in {country} ({digits} digits without the "
+                               "'%(number)s' is too short for a phone number in %(country)s (%(digits)s digits without the "
                                "country code): check the digits", digits)
         else:
-            message = ngettext("'{number}' is too long for a phone number in {country} ({digits} digit without the "
+            message = ngettext("'%(number)s' is too long for a phone number in %(country)s (%(digits)s digit without the "
                                "country code): check the digits",
-                               "'{number}' is too long for a phone number in {country} ({digits} digits without the "
+                               "'%(number)s' is too long for a phone number in %(country)s (%(digits)s digits without the "
                                "country code): check the digits", digits)
         return Check(False, message.format(number=number, country=where, digits=digits))
     if not _fictional(parsed) and not phonenumbers.is_valid_number(parsed):
         where = Country(phonenumbers.region_code_for_country_code(parsed.country_code))
         if number.lstrip().startswith(("+", "＋")):
-            message = _("'{number}' is not a number in use in {country}: check the digits and the country code")
+            message = _("'%(number)s' is not a number in use in %(country)s: check the digits and the country code")
         else:
-            message = _("'{number}' is not a number in use in {country}: check the digits, or, for a number in "
+            message = _("'%(number)s' is not a number in use in %(country)s: check the digits, or, for a number in "
                         "another country, write + and its country code first")
         return Check(False, message.format(number=number, country=where), warning=True)
     return Check(True)
@@ -262,14 +262,13 @@ class Country(Message):
     libphonenumber's geocoder would cost half a second to import."""
 
     def __new__(cls, region: str | None):
-        self = str.__new__(cls, _country_in_english(region))
-        self.template, self.plural, self.count, self.args, self.context = str.__str__(self), None, None, None, None
+        self = cls.plain(_country_in_english(region))
         self.region = region
         return self
 
-    def translated(self, language) -> str:
+    def say(self, language) -> str:
         if not self.region or self.region == "001":
-            return ANY_COUNTRY.translated(language)
+            return ANY_COUNTRY.say(language)
         if language is None or language.is_english:
             return str.__str__(self)
         name = language.locale.territories.get(self.region, "")

@@ -136,7 +136,7 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
     registry = schemas.sections
     problems = list(schemas.problems)
     if not root.is_dir():
-        problems.append(Problem(shown, 1, 1, ERROR, "no-plan", _("there is no plan folder at '{folder}': name the plan folder (crisisplan validate PATH), "
+        problems.append(Problem(shown, 1, 1, ERROR, "no-plan", _("there is no plan folder at '%(folder)s': name the plan folder (crisisplan validate PATH), "
                                   "or start a plan repository with crisisplan new DIR").format(folder=shown)))
         return Report(None, problems)
 
@@ -183,7 +183,7 @@ def _load_files(root: Path, shown: str, found: list[str], registry: Registry):
             raw = (root / rel).read_bytes()
         except OSError as exc:
             problems.append(Problem(name, 1, 1, ERROR, "unreadable-file",
-                                    _("the file cannot be read ({reason}): check that it exists and that you may read it").format(
+                                    _("the file cannot be read (%(reason)s): check that it exists and that you may read it").format(
                                         reason=exc.strerror or exc)))
             continue
         folder, _slash, stem = rel.rpartition("/")
@@ -208,12 +208,12 @@ def _missing_files(files: dict, folders: dict, flagged: set, shown: str, registr
     for name in registry.files:
         if name not in files and f"{name}.yaml" not in flagged:
             problems.append(Problem(os.path.join(shown, f"{name}.yaml"), 1, 1, ERROR, "missing-file",
-                                    _("the plan has no {file}: every plan needs one (copy it from the example plan and adapt it)").format(
+                                    _("the plan has no %(file)s: every plan needs one (copy it from the example plan and adapt it)").format(
                                         file=f"{name}.yaml")))
     for folder in registry.folders:
         if not folders[folder]:
             problems.append(Problem(os.path.join(shown, folder), 1, 1, ERROR, "missing-file",
-                                    _("the folder {folder}/ holds no .yaml file: a plan needs at least one").format(folder=folder)))
+                                    _("the folder %(folder)s/ holds no .yaml file: a plan needs at least one").format(folder=folder)))
     return problems
 
 
@@ -253,8 +253,8 @@ def _cross_checks(files: dict, folders: dict, schemas: Schemas, index: Index, to
             entry_id = loaded.data.get("id")
             if isinstance(entry_id, str) and entry_id != stem:
                 problems.append(loaded.problem(("id",), "id-not-file-name",
-                                               _("the id '{id}' differs from the file name '{stem}.yaml': "
-                                                 "rename the file to {id}.yaml or change the id").format(id=entry_id, stem=stem)))
+                                               _("the id '%(id)s' differs from the file name '%(stem)s.yaml': "
+                                                 "rename the file to %(id)s.yaml or change the id").format(id=entry_id, stem=stem)))
             if folder == "trees":
                 problems += crosscheck.tree_problems(loaded)
             elif folder == "playbooks":
@@ -293,7 +293,7 @@ def _find_files(root: Path, shown: str, registry: Registry):
                 entries = sorted(path.iterdir())
                 if len(entries) > MAX_FOLDER_FILES:
                     yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "too-many-files",
-                                        _("{folder}/ holds {count} files; at most {limit} are read").format(
+                                        _("%(folder)s/ holds %(count)s files; at most %(limit)s are read").format(
                                             folder=rel, count=len(entries), limit=MAX_FOLDER_FILES))
                     entries = entries[:MAX_FOLDER_FILES]
                 for entry in entries:
@@ -306,7 +306,7 @@ def _classify(path: Path, rel: str, shown: str, known, nested: bool):
     name = path.name
     if name.endswith(".yml"):
         yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "wrong-extension",
-                            _("plan files end in .yaml: rename {name} to {stem}.yaml").format(name=name, stem=name[:-4]))
+                            _("plan files end in .yaml: rename %(name)s to %(stem)s.yaml").format(name=name, stem=name[:-4]))
         return
     if not name.endswith(".yaml"):
         return  # READMEs and other notes may sit beside the plan
@@ -316,7 +316,7 @@ def _classify(path: Path, rel: str, shown: str, known, nested: bool):
         return
     if not path.is_file():  # a folder, a pipe or a device: reading it could hang or fail
         yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "not-a-file",
-                            _("{name} is not an ordinary file: plan files must be plain text files").format(name=name))
+                            _("%(name)s is not an ordinary file: plan files must be plain text files").format(name=name))
         return
     stem = name[: -len(".yaml")]
     if nested or stem in known:
@@ -324,9 +324,9 @@ def _classify(path: Path, rel: str, shown: str, known, nested: bool):
         return
     close = closest(stem, known)
     if close:
-        message = _("{name} is not a plan file: did you mean {file}?").format(name=name, file=f"{close}.yaml")
+        message = _("%(name)s is not a plan file: did you mean %(file)s?").format(name=name, file=f"{close}.yaml")
     else:
-        message = _("{name} is not a plan file: the plan's files are {files}").format(
+        message = _("%(name)s is not a plan file: the plan's files are %(files)s").format(
             name=name, files=Listing((k + ".yaml" for k in known), final=None, quoted=False))
     yield rel, Problem(os.path.join(shown, rel), 1, 1, ERROR, "unknown-file", message)
 

@@ -58,8 +58,8 @@ def summary(problems: list[Problem], language=None) -> str:
     errors = sum(p.level == ERROR for p in problems)
     warnings = len(problems) - errors
     if not problems:
-        return _("The plan is valid.").translated(language)
-    return _("{errors} and {warnings}.").format(
-        errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
-        warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
-    ).translated(language)
+        return _("The plan is valid.").say(language)
+    return _("%(errors)s and %(warnings)s.").format(
+        errors=ngettext("%(count)s error", "%(count)s errors", errors).format(count=errors),
+        warnings=ngettext("%(count)s warning", "%(count)s warnings", warnings).format(count=warnings),
+    ).say(language)

@@ -149,7 +149,7 @@ def _load_schemas(directory: Path, extra: Path | None, stamps: tuple) -> Schemas
         if fault:
             path, words = fault
             schemas.by_name.pop(name, None)
-            problems.append(loaded.problem(path, "bad-schema", _("the schema cannot be used: {fault}").format(fault=words), on_key=True))
+            problems.append(loaded.problem(path, "bad-schema", _("the schema cannot be used: %(fault)s").format(fault=words), on_key=True))
     for loaded in overrides:
         problems += _apply_audiences(loaded, schemas)
     return schemas
@@ -166,8 +166,8 @@ def _apply_audiences(loaded: LoadedFile, schemas: Schemas) -> list[Problem]:
     for name, value in loaded.data.items():
         if name not in schemas.by_name:
             close = closest(str(name), schemas.by_name)
-            message = (_("'{name}' is not a section: did you mean '{hint}'?").format(name=name, hint=close) if close
-                       else _("'{name}' is not a section").format(name=name))
+            message = (_("'%(name)s' is not a section: did you mean '%(hint)s'?").format(name=name, hint=close) if close
+                       else _("'%(name)s' is not a section").format(name=name))
             problems.append(loaded.problem((name,), "bad-audience", message, on_key=True))
             continue
         if not isinstance(value, dict):
@@ -182,7 +182,7 @@ def _apply_audiences(loaded: LoadedFile, schemas: Schemas) -> list[Problem]:
             fault = audience.rule_fault(rule)
             if rules is None:
                 problems.append(loaded.problem((name, path), "bad-audience",
-                                               _("'{path}' is not a field of {name}: write paths as the plan "
+                                               _("'%(path)s' is not a field of %(name)s: write paths as the plan "
                                                  "format reference page does, e.g. people[].email").format(
                                                    path=path, name=name), on_key=True))
             elif fault:
@@ -241,7 +241,7 @@ def schema_fault(schema, path: tuple = ()) -> tuple[tuple, str] | None:
 
 def _rules_fault(rules, path: tuple) -> tuple[tuple, str] | None:
     if not isinstance(rules, dict):
-        return path, _("the rules of '{field}' must be a block of 'rule: value' lines").format(field=path[-1])
+        return path, _("the rules of '%(field)s' must be a block of 'rule: value' lines").format(field=path[-1])
     for rule, constraint in rules.items():
         if rule == audience.RULE and audience.rule_fault(constraint):
             return path + (rule,), audience.rule_fault(constraint)
@@ -252,22 +252,22 @@ def _rules_fault(rules, path: tuple) -> tuple[tuple, str] | None:
             if rule in cerberus.Validator.rules:
                 raise NotPlain(rule)
             close = closest(str(rule), list(PLAIN_RULES) + list(PLAN_RULES))
-            return where, (_("'{rule}' is not a rule: did you mean '{hint}'?").format(rule=rule, hint=close) if close
-                           else _("'{rule}' is not a rule").format(rule=rule))
+            return where, (_("'%(rule)s' is not a rule: did you mean '%(hint)s'?").format(rule=rule, hint=close) if close
+                           else _("'%(rule)s' is not a rule").format(rule=rule))
         kinds, words = PLAIN_RULES[rule]
         if constraint is None or not isinstance(constraint, kinds):
-            return where, _("the value of '{rule}' must be {words}").format(rule=rule, words=words)
+            return where, _("the value of '%(rule)s' must be %(words)s").format(rule=rule, words=words)
         if rule == "type":
             for type_name in [constraint] if isinstance(constraint, str) else constraint or [None]:
                 if type_name not in cerberus.Validator.types_mapping:
                     close = closest(str(type_name), cerberus.Validator.types_mapping)
-                    return where, (_("'{type}' is not a type: did you mean '{hint}'?").format(type=type_name, hint=close)
-                                   if close else _("'{type}' is not a type").format(type=type_name))
+                    return where, (_("'%(type)s' is not a type: did you mean '%(hint)s'?").format(type=type_name, hint=close)
+                                   if close else _("'%(type)s' is not a type").format(type=type_name))
         elif rule == "regex":
             try:
                 re.compile(constraint)
             except re.error as exc:
-                return where, _("the regular expression does not compile: {error}").format(error=exc)
+                return where, _("the regular expression does not compile: %(error)s").format(error=exc)
         elif rule == "schema" and rules.get("type") == "dict":
             fault = schema_fault(constraint, where)
             if fault:
@@ -308,8 +308,8 @@ def expand(schema: dict, common: dict) -> dict:
         if isinstance(rules, str):
             if rules not in common:
                 close = closest(rules, common)
-                raise SchemaFault((name,), _("'{rules}' is not a rule set in common.yaml: did you mean '{hint}'?").format(
-                    rules=rules, hint=close) if close else _("'{rules}' is not a rule set in common.yaml").format(rules=rules))
+                raise SchemaFault((name,), _("'%(rules)s' is not a rule set in common.yaml: did you mean '%(hint)s'?").format(
+                    rules=rules, hint=close) if close else _("'%(rules)s' is not a rule set in common.yaml").format(rules=rules))
             rules = common[rules]
         out[name] = _expand_rules(copy.deepcopy(rules), common)
     return out

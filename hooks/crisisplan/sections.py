@@ -113,7 +113,7 @@ def _fault(entry) -> tuple[tuple, str] | None:
         return (), _("each section is a block starting with '- name:'")
     for key in entry:
         if key not in _KEYS:
-            return (key,), _("'{key}' is not a section setting: use {keys}").format(
+            return (key,), _("'%(key)s' is not a section setting: use %(keys)s").format(
                 key=key, keys=Listing(sorted(_KEYS), final=None, quoted=False))
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
@@ -121,11 +121,11 @@ def _fault(entry) -> tuple[tuple, str] | None:
             _("each section needs a name of lower-case letters, digits and hyphens, the name of its file")
     for key in ("title", "entry", "template", "after"):
         if key in entry and not (isinstance(entry[key], str) and entry[key].strip()):
-            return (key,), _("'{key}' must be text").format(key=key)
+            return (key,), _("'%(key)s' must be text").format(key=key)
     if "title" not in entry:
-        return (), _("the section '{name}' needs a title: the name shown in the navigation").format(name=name)
+        return (), _("the section '%(name)s' needs a title: the name shown in the navigation").format(name=name)
     if "audience" in entry and entry["audience"] not in AUDIENCES:
-        return ("audience",), _("'audience' must be one of {choices}: the widest audience that may read the section").format(
+        return ("audience",), _("'audience' must be one of %(choices)s: the widest audience that may read the section").format(
             choices=Listing(AUDIENCES, final=None, quoted=False))
     kinds = entry.get("kinds")
     if kinds is not None and not isinstance(kinds, dict):

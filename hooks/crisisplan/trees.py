@@ -30,8 +30,8 @@ def tree_issues(tree: dict) -> list[TreeIssue]:
     issues: list[TreeIssue] = []
     if start not in nodes:
         issues.append(TreeIssue(("start",), "unknown-step",
-                                _hinted(_("the start step '{step}' is not one of the steps in 'nodes'"),
-                                        _("the start step '{step}' is not one of the steps in 'nodes': did you mean '{hint}'?"),
+                                _hinted(_("the start step '%(step)s' is not one of the steps in 'nodes'"),
+                                        _("the start step '%(step)s' is not one of the steps in 'nodes': did you mean '%(hint)s'?"),
                                         start, nodes)))
     for node_id, node in nodes.items():
         if not isinstance(node, dict):
@@ -39,28 +39,28 @@ def tree_issues(tree: dict) -> list[TreeIssue]:
         path = ("nodes", node_id)
         has_question, has_outcome = "question" in node, "outcome" in node
         if has_question and has_outcome:
-            issues.append(TreeIssue(path, "mixed-step", _("step '{step}' has both a question and an outcome: "
+            issues.append(TreeIssue(path, "mixed-step", _("step '%(step)s' has both a question and an outcome: "
                                       "split it into a question step and an outcome step").format(step=node_id), True))
         elif not has_question and not has_outcome:
-            issues.append(TreeIssue(path, "empty-step", _("step '{step}' has neither a question nor an outcome: "
+            issues.append(TreeIssue(path, "empty-step", _("step '%(step)s' has neither a question nor an outcome: "
                                       "add 'question' with 'answers', or 'outcome'").format(step=node_id), True))
         if has_question and "answers" not in node:
-            issues.append(TreeIssue(path, "no-answers", _("question '{step}' has no answers: add 'answers'").format(step=node_id), True))
+            issues.append(TreeIssue(path, "no-answers", _("question '%(step)s' has no answers: add 'answers'").format(step=node_id), True))
         if has_outcome and not any(node.get(t) for t in OUTCOME_TARGETS):
             issues.append(TreeIssue(path, "outcome-without-target",
-                                    _("outcome '{step}' names no severity, playbook or action: add at least one").format(
+                                    _("outcome '%(step)s' names no severity, playbook or action: add at least one").format(
                                         step=node_id), True))
         if has_outcome and "answers" in node:
             issues.append(TreeIssue(path + ("answers",), "answers-on-outcome",
-                                    _("outcome '{step}' has answers; an outcome ends the tree: remove them").format(step=node_id), True))
+                                    _("outcome '%(step)s' has answers; an outcome ends the tree: remove them").format(step=node_id), True))
         for index, answer in enumerate(node.get("answers") or []):
             if not isinstance(answer, dict):
                 continue
             target = answer.get("next")
             if isinstance(target, str) and target not in nodes:
                 issues.append(TreeIssue(path + ("answers", index, "next"), "unknown-step",
-                                        _hinted(_("'{step}' is not one of the steps in this tree"),
-                                                _("'{step}' is not one of the steps in this tree: did you mean '{hint}'?"),
+                                        _hinted(_("'%(step)s' is not one of the steps in this tree"),
+                                                _("'%(step)s' is not one of the steps in this tree: did you mean '%(hint)s'?"),
                                                 target, nodes)))
     if start in nodes:
         issues += _cycles(nodes, start)
@@ -68,7 +68,7 @@ def tree_issues(tree: dict) -> list[TreeIssue]:
         for node_id in nodes:
             if node_id not in reachable:
                 issues.append(TreeIssue(("nodes", node_id), "unreachable-step",
-                                        _("no answer leads to step '{step}': link it from an answer or delete it").format(step=node_id),
+                                        _("no answer leads to step '%(step)s': link it from an answer or delete it").format(step=node_id),
                                         True))
     return issues
 
@@ -104,7 +104,7 @@ def _cycles(nodes: dict, start: str) -> list[TreeIssue]:
             if state.get(nxt) == 1:
                 answer_index = successors(nodes[node_id]).index(nxt)
                 issues.append(TreeIssue(("nodes", node_id, "answers", answer_index, "next"), "cycle",
-                                        _("this answer leads back to '{step}', an earlier step, so the tree "
+                                        _("this answer leads back to '%(step)s', an earlier step, so the tree "
                                           "never ends: point it at a later step or an outcome").format(step=nxt)))
             elif nxt not in state:
                 state[nxt] = 1

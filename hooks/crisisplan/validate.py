@@ -90,9 +90,9 @@ def _described(path: tuple) -> Message:
     if isinstance(last, int):
         parent = next((p for p in reversed(path) if isinstance(p, str)), None)
         if parent is None:
-            return _("item {number} of the list").format(number=last + 1)
-        return _("item {number} of '{key}'").format(number=last + 1, key=parent)
-    return _("'{key}'").format(key=last)
+            return _("item %(number)s of the list").format(number=last + 1)
+        return _("item %(number)s of '%(key)s'").format(number=last + 1, key=parent)
+    return _("'%(key)s'").format(key=last)
 
 
 def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
@@ -105,69 +105,69 @@ def _problem(error, path: tuple, loaded: LoadedFile, schema) -> Problem:
         known = _known_keys(schema, error.schema_path, path)
         hint = closest(str(key), known)
         if hint:
-            message = _("'{key}' is not a key the plan knows here: did you mean '{hint}'?").format(key=key, hint=hint)
+            message = _("'%(key)s' is not a key the plan knows here: did you mean '%(hint)s'?").format(key=key, hint=hint)
         elif known:
-            message = _("'{key}' is not a key the plan knows here: the keys allowed here are {keys}").format(
+            message = _("'%(key)s' is not a key the plan knows here: the keys allowed here are %(keys)s").format(
                 key=key, keys=Listing(known))
         else:
-            message = _("'{key}' is not a key the plan knows here").format(key=key)
+            message = _("'%(key)s' is not a key the plan knows here").format(key=key)
         return loaded.problem(path, "unknown-key", message, on_key=True)
     if code == ce.REQUIRED_FIELD.code:
         key = path[-1]
         parent = path[:-1]
         meaning = rules.get("meta")
         if parent:
-            message = _("'{key}' is missing in {place}: add it").format(key=key, place=_described(parent))
+            message = _("'%(key)s' is missing in %(place)s: add it").format(key=key, place=_described(parent))
         else:
-            message = _("'{key}' is missing in this file: add it").format(key=key)
+            message = _("'%(key)s' is missing in this file: add it").format(key=key)
         if meaning:
-            message = _("{message} ({meaning})").format(message=message, meaning=Phrase(meaning, _sentence))
+            message = _("%(message)s (%(meaning)s)").format(message=message, meaning=Phrase(meaning, _sentence))
         return loaded.problem(parent, "missing-key", message, on_key=True)
     if code == ce.NOT_NULLABLE.code:
-        return loaded.problem(path, "no-value", _("{what} has no value: write one, or delete the key").format(what=what),
+        return loaded.problem(path, "no-value", _("%(what)s has no value: write one, or delete the key").format(what=what),
                               on_key=True)
     if code == ce.EMPTY_NOT_ALLOWED.code:
-        return loaded.problem(path, "empty-value", _("{what} is empty: write something, or delete the key").format(what=what))
+        return loaded.problem(path, "empty-value", _("%(what)s is empty: write something, or delete the key").format(what=what))
     if code == ce.BAD_TYPE.code:
         expected = error.constraint if isinstance(error.constraint, str) else error.constraint[0]
         words = TYPE_WORDS.get(expected, expected)
-        message = _("{what} must be {words}, not {value}").format(what=what, words=words, value=_kind_of(value))
+        message = _("%(what)s must be %(words)s, not %(value)s").format(what=what, words=words, value=_kind_of(value))
         source = loaded.at(path).source
         if expected == "string" and source is not None and not isinstance(value, (dict, list)):
-            message = _("{message}: put it in quotes, \"{source}\"").format(message=message, source=source)
+            message = _("%(message)s: put it in quotes, \"%(source)s\"").format(message=message, source=source)
         elif expected == "date" and isinstance(value, str):
-            message = _("{message}: write it as YYYY-MM-DD without quotes").format(message=message)
+            message = _("%(message)s: write it as YYYY-MM-DD without quotes").format(message=message)
         return loaded.problem(path, "wrong-type", message)
     if code == ce.MIN_LENGTH.code:
-        return loaded.problem(path, "too-few", ngettext("{what} needs at least {count} entry",
-                                                        "{what} needs at least {count} entries",
+        return loaded.problem(path, "too-few", ngettext("%(what)s needs at least %(count)s entry",
+                                                        "%(what)s needs at least %(count)s entries",
                                                         error.constraint).format(what=what, count=error.constraint))
     if code == ce.MAX_LENGTH.code:
-        return loaded.problem(path, "too-many", ngettext("{what} may have at most {count} entry",
-                                                         "{what} may have at most {count} entries",
+        return loaded.problem(path, "too-many", ngettext("%(what)s may have at most %(count)s entry",
+                                                         "%(what)s may have at most %(count)s entries",
                                                          error.constraint).format(what=what, count=error.constraint))
     if code == ce.REGEX_MISMATCH.code:
-        words = PATTERN_WORDS.get(error.constraint) or _("text matching {pattern}").format(pattern=error.constraint)
+        words = PATTERN_WORDS.get(error.constraint) or _("text matching %(pattern)s").format(pattern=error.constraint)
         keys_rule = "keysrules" in error.schema_path
-        return loaded.problem(path, "bad-format", _("'{value}' must be {words}").format(value=value, words=words),
+        return loaded.problem(path, "bad-format", _("'%(value)s' must be %(words)s").format(value=value, words=words),
                               on_key=keys_rule)
     if code == ce.MIN_VALUE.code:
-        return loaded.problem(path, "too-small", _("{what} must be at least {limit}, not {value}").format(
+        return loaded.problem(path, "too-small", _("%(what)s must be at least %(limit)s, not %(value)s").format(
             what=what, limit=error.constraint, value=value))
     if code == ce.MAX_VALUE.code:
-        return loaded.problem(path, "too-large", _("{what} must be at most {limit}, not {value}").format(
+        return loaded.problem(path, "too-large", _("%(what)s must be at most %(limit)s, not %(value)s").format(
             what=what, limit=error.constraint, value=value))
     if code == ce.UNALLOWED_VALUE.code:
         allowed = [str(a) for a in error.constraint]
         hint = closest(str(value), allowed)
         if hint:
-            message = _("'{value}' is not a choice for {what}: did you mean '{hint}'?").format(
+            message = _("'%(value)s' is not a choice for %(what)s: did you mean '%(hint)s'?").format(
                 value=value, what=what, hint=hint)
         else:
-            message = _("'{value}' is not a choice for {what}: use one of {choices}").format(
+            message = _("'%(value)s' is not a choice for %(what)s: use one of %(choices)s").format(
                 value=value, what=what, choices=Listing(allowed))
         return loaded.problem(path, "not-allowed", message)
-    return loaded.problem(path, "invalid", _("{what} is not valid ({rule}: {constraint})").format(
+    return loaded.problem(path, "invalid", _("%(what)s is not valid (%(rule)s: %(constraint)s)").format(
         what=what, rule=error.rule, constraint=error.constraint))
 
 
@@ -189,16 +189,16 @@ def _kind_of(value) -> Message:
     if value is None:
         return _("nothing")
     if isinstance(value, bool):
-        return _("{value} (yes/no values are read as true/false)").format(value=str(value).lower())
+        return _("%(value)s (yes/no values are read as true/false)").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return _("the number {value}").format(value=value)
+        return _("the number %(value)s").format(value=value)
     if isinstance(value, list):
         return _("a list")
     if isinstance(value, dict):
         return _("a block of keys")
     if hasattr(value, "isoformat"):
-        return _("the date {value}").format(value=value.isoformat())
-    return _("the text '{value}'").format(value=_short(str(value)))
+        return _("the date %(value)s").format(value=value.isoformat())
+    return _("the text '%(value)s'").format(value=_short(str(value)))
 
 
 def _short(text: str, limit: int = 40) -> str:
