@@ -46,17 +46,29 @@ def zh_plan():
     return report.plan
 
 
-def test_there_is_a_catalogue_besides_english():
-    assert [p.stem for p in CATALOGUES] == ["zh_TW"]
-    assert i18n.supported_languages() == ["en", "zh_TW"]
+REGIONAL = i18n.regional_catalogues(LOCALE)
+
+
+def test_there_are_catalogues_besides_english():
+    assert [p.stem for p in CATALOGUES] == ["zh_HK", "zh_Hant"]
+    assert i18n.supported_languages() == ["en", "zh_HK", "zh_Hant"]
+    assert REGIONAL == ["zh_HK"]  # Hong Kong's words where they differ from Taiwan's
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.stem)
 def test_every_message_has_a_translation(path, extracted):
+    """A language's catalogue translates every message; a region's (zh_HK over
+    zh_Hant) only messages that exist, each differently from its language's."""
     with open(path, "rb") as file:
         catalogue = read_po(file, locale=path.stem)
     translated = {_key(m): m for m in catalogue if m.id}
-    missing = [_key(m) for m in extracted if m.id and _key(m) not in translated]
+    known = {_key(m) for m in extracted if m.id}
+    if path.stem in REGIONAL:
+        missing = sorted(set(translated) - known, key=str)  # messages crisisplan no longer has
+        base = {_key(m): m.string for m in read_po(open(LOCALE / "zh_Hant.po", "rb")) if m.id}
+        assert [key for key, m in translated.items() if base.get(key) == m.string] == []
+    else:
+        missing = [key for key in known if key not in translated]
     empty = [key for key, m in translated.items()
              if m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])]
     assert missing == [] and empty == [], f"{path.name}: missing {missing}, empty or fuzzy {empty}"
@@ -113,6 +125,33 @@ def test_english_keeps_its_words():
 ])
 def test_a_language_tag_finds_its_catalogue(tag, names):
     assert i18n.catalogue_names(tag) == names
+
+
+# Words Taiwan and Hong Kong write differently: zh_HK.po must give Hong Kong's
+# wherever zh_Hant.po uses Taiwan's.
+TAIWAN_WORDS = {"計畫": "計劃", "貼文": "帖文", "帳號": "帳戶", "簡訊": "短訊", "電子郵件": "電郵", "資料夾": "文件夾",
+                "發布": "發佈"}
+
+
+def test_hong_kong_never_reads_taiwans_words():
+    hong_kong = i18n.language("zh-HK")
+    taiwanese = [(m.id, hong_kong.pgettext(m.context, m.id) if m.context else hong_kong.gettext(m.id))
+                 for m in read_po(open(LOCALE / "zh_Hant.po", "rb")) if m.id and isinstance(m.id, str)]
+    assert [(msgid, said) for msgid, said in taiwanese if any(word in said for word in TAIWAN_WORDS)] == []
+
+
+@pytest.mark.parametrize("tag, catalogues, words", [
+    ("zh-TW", ["zh_Hant.po"], "關於本計畫"),
+    ("zh-Hant", ["zh_Hant.po"], "關於本計畫"),
+    ("zh-HK", ["zh_Hant.po", "zh_HK.po"], "關於本計劃"),
+    ("zh-Hant-HK", ["zh_Hant.po", "zh_HK.po"], "關於本計劃"),
+])
+def test_traditional_chinese_serves_taiwan_and_hong_kong(tag, catalogues, words):
+    language = i18n.language(tag)
+    assert [Path(path).name for path in language.catalogues] == catalogues
+    assert language.gettext("About this plan") == words
+    assert language.gettext("Checklist") == "檢查清單"  # what Hong Kong writes as Taiwan does
+    assert language.minutes(90) == "1 小時 30 分鐘"
 
 
 def test_a_language_without_a_catalogue_gets_english():

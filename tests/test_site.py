@@ -101,7 +101,7 @@ def test_the_cdn_polyfill_is_replaced_by_the_shipped_one():
 
 def test_page_templates_are_not_published():
     assert site.is_unpublished("pages/contacts.md.j2")
-    assert site.is_unpublished("locale/zh_TW.po") and site.is_unpublished("locale/messages.pot")
+    assert site.is_unpublished("locale/zh_Hant.po") and site.is_unpublished("locale/messages.pot")
     assert site.is_unpublished("assets/javascripts/bundle.a5f9d56c.min.js.map")
     assert not site.is_unpublished("assets/handbook.css")
 

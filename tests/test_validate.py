@@ -123,6 +123,11 @@ def test_messages_follow_the_plans_language_the_option_and_the_locale(tmp_path, 
     assert run_cli(["validate", "plan", "--lang", "en"], capsys)[1] == english + "\n"
     out = run_cli(["validate", "plan", "--format", "github"], capsys)[1]
     assert out.startswith("::error file=plan/about.yaml,line=6,col=10,title=unknown-reference::「anna」不是")
+    # Hong Kong's words where they differ from Taiwan's (計劃 for 計畫).
+    (tmp_path / "plan" / "drills.yaml").unlink()
+    hong_kong = run_cli(["validate", "plan", "--lang", "zh-HK"], capsys)[1]
+    assert "[error] 計劃缺少 drills.yaml：每份計劃都需要它（請從範例計劃複製一份再修改） (missing-file)" in hong_kong
+    assert "[error] 計畫缺少 drills.yaml" in run_cli(["validate", "plan"], capsys)[1]
     # A plan whose language cannot be read: the locale's.
     about.write_text(about.read_text().replace("  language: zh-TW\n", ""))
     monkeypatch.setenv("LANG", "zh_TW.UTF-8")

@@ -8,7 +8,10 @@ plan's own text is shown as written.
 The words are English in the templates (`{% trans %}`, `_()`) and in this
 package (`language.gettext(...)`), and are translated by catalogues: one .po
 file per language in the theme's `locale/` folder, named by Babel's locale
-identifier (`theme/locale/zh_TW.po`). They are read when a handbook is built
+identifier (`theme/locale/zh_Hant.po`, Traditional Chinese). A region's
+catalogue changes only the words the region writes differently
+(`zh_HK.po` over `zh_Hant.po`): a plan's tag finds every catalogue from the
+most general to the most specific, and the later one wins. They are read when a handbook is built
 (babel.messages.pofile.read_po); nothing is compiled into the repository.
 An organisation's own theme folder (mkdocs.yml's `custom_dir`) may carry a
 `locale/<locale>.po` too: each message it translates replaces the packaged
@@ -81,8 +84,15 @@ def catalogue_names(tag: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def regional_catalogues(folder: Path) -> list[str]:
+    """The catalogues of `folder` that only change some words of a more general
+    one of the same folder (zh_HK over zh_Hant): they need not translate everything."""
+    stems = {path.stem for path in Path(folder).glob("*" + CATALOGUE_SUFFIX)}
+    return sorted(stem for stem in stems if set(catalogue_names(stem)[1:]) & stems)
+
+
 def supported_languages(locale_dirs: list[Path] | None = None) -> list[str]:
-    """English, and every language with a catalogue (locale identifiers, e.g. zh_TW)."""
+    """English, and every language with a catalogue (locale identifiers, e.g. zh_Hant)."""
     folders = locale_dirs if locale_dirs is not None else [packaged_locale_dir()]
     found = {path.stem for folder in folders for path in Path(folder).glob("*" + CATALOGUE_SUFFIX)}
     return [DEFAULT_LANGUAGE] + sorted(found - {DEFAULT_LANGUAGE})
@@ -217,13 +227,10 @@ def language(tag: str | None = None, locale_dirs: list[Path] | None = None) -> L
     the English words."""
     tag = tag or DEFAULT_LANGUAGE
     folders = [packaged_locale_dir()] if locale_dirs is None else list(locale_dirs)
-    files = []
-    for folder in folders:
-        for name in catalogue_names(tag):
-            path = Path(folder) / (name + CATALOGUE_SUFFIX)
-            if path.is_file():
-                files.append(path)
-                break
+    # Most general first, so that a region's catalogue (zh_HK.po: Hong Kong
+    # usage) changes only what it translates in its script's (zh_Hant.po).
+    files = [path for folder in folders for name in reversed(catalogue_names(tag))
+             if (path := Path(folder) / (name + CATALOGUE_SUFFIX)).is_file()]
     # Keyed by the files' times too, so `mkdocs serve` picks up an edited catalogue.
     stamps = tuple((str(p.resolve()), p.stat().st_mtime_ns) for p in files)
     return _language(tag, stamps)
