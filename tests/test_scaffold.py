@@ -66,6 +66,25 @@ def test_the_language_reaches_the_plan_and_the_handbook(tmp_path):
     assert "Your organisation" in (repo / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("language", ["zh-TW", "zh-HK"])
+def test_a_chinese_plan_starts_from_the_chinese_example(tmp_path, language, capsys):
+    repo = new(tmp_path, "--language", language, "--organisation", "海港茶飲")
+    about_text = (repo / "plan" / "about.yaml").read_text(encoding="utf-8")
+    assert about_text.startswith("# 這是範例計畫：由 `crisisplan new`")
+    about = yaml.safe_load(about_text)
+    assert about["plan"]["language"] == language
+    assert about["organisation"]["name"] == about["organisation"]["short_name"] == "海港茶飲"
+    report = check_plan(repo / "plan", today=TODAY)
+    assert report.errors == [], report.errors
+    example = ROOT / "examples" / "zh-TW" / "plan"
+    assert files(repo / "plan") == files(example)
+    assert (repo / "plan" / "contacts.yaml").read_bytes() == (example / "contacts.yaml").read_bytes()
+    (repo / "plan" / "contacts.yaml").unlink()
+    assert main(["validate", str(repo / "plan")]) == 1
+    out = capsys.readouterr().out
+    assert ("計劃缺少 contacts.yaml" if language == "zh-HK" else "計畫缺少 contacts.yaml") in out
+
+
 def test_workflows_and_pre_commit_pin_this_version_and_use_the_commands_only(tmp_path):
     repo = new(tmp_path)
     version = scaffold.version()

@@ -21,7 +21,7 @@ from conftest import ROOT, TODAY
 pytestmark = pytest.mark.slow
 
 # What the wheel is built from (see pyproject.toml: package-dir and package-data).
-SOURCES = ("pyproject.toml", "README.md", "hooks", "schema", "plan", "theme")
+SOURCES = ("pyproject.toml", "README.md", "hooks", "schema", "plan", "examples", "theme")
 
 
 def run(command: list, cwd: Path, env: dict, timeout: int = 900) -> subprocess.CompletedProcess:
@@ -112,3 +112,10 @@ def test_a_plan_repository_builds_from_the_installed_wheel_alone(venv, tmp_path)
     assert refused.returncode == 1
     assert "is not empty" in refused.stderr
     assert override.is_file()
+
+    # The Traditional Chinese example is in the wheel too: a Chinese plan starts from it.
+    chinese = run([bin_dir / "crisisplan", "new", "shouce", "--language", "zh-TW"], tmp_path, env)
+    assert chinese.returncode == 0
+    checked = run([bin_dir / "crisisplan", "validate"], tmp_path / "shouce", env)
+    assert checked.returncode == 0 and "計畫沒有問題。" in checked.stderr
+    assert "晨曦茶飲" in (tmp_path / "shouce" / "plan" / "about.yaml").read_text(encoding="utf-8")

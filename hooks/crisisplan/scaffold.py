@@ -1,6 +1,7 @@
 """`crisisplan new DIR`: a plan repository that builds its handbook at once.
 
-The repository holds the plan (a copy of the bundled example, marked as one),
+The repository holds the plan (a copy of a bundled example in the plan's
+language where there is one, marked as an example),
 a short mkdocs.yml, the one-line hook file, an empty theme/ for overrides,
 the GitHub workflows, a pre-commit configuration, editor support and a
 README for policy owners. Everything else (the hook's code, the theme, the
@@ -18,6 +19,7 @@ from pathlib import Path
 from string import Template
 
 from . import editor_schema
+from .i18n import parse_tag
 from .schema import bundled_dir
 
 TEMPLATES = Path(__file__).resolve().parent / "scaffold_files"
@@ -48,6 +50,22 @@ EXAMPLE_NOTE = """\
 # what is missing or wrong. Delete this note when the plan is yours.
 #
 """
+EXAMPLE_NOTE_ZH_HANT = """\
+# 這是範例計畫：由 `crisisplan new` 為一家虛構的茶飲連鎖店（晨曦茶飲）寫成。
+# 請把 plan/ 裡的每個檔案換成貴單位自己的計畫，檔名保持不變；
+# `crisisplan validate` 會指出缺漏或錯誤的地方。計畫改寫完成後，請刪除這段說明。
+#
+"""
+
+
+def example_plan(language: str) -> tuple[Path, str]:
+    """The bundled example a new plan in `language` starts from, and the note
+    that marks it as one: the Traditional Chinese plan (a fictional chain of
+    tea shops in Taiwan) for zh-TW, zh-HK and zh-Hant, else the English one."""
+    locale = parse_tag(language)
+    if locale.language == "zh" and locale.script == "Hant":
+        return bundled_dir("examples/zh-TW/plan", "example_plan_zh_hant", "about.yaml"), EXAMPLE_NOTE_ZH_HANT
+    return bundled_dir("plan", "example_plan", "about.yaml"), EXAMPLE_NOTE
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")  # as plan.language in schema/about.yaml
 
 
@@ -113,7 +131,8 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _copy_example_plan(plan: Path, organisation: str | None, language: str) -> list[Path]:
-    shutil.copytree(bundled_dir("plan", "example_plan", "about.yaml"), plan, ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    example, note = example_plan(language)
+    shutil.copytree(example, plan, ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
     about = plan / "about.yaml"
     text = about.read_text(encoding="utf-8")
     if organisation:
@@ -121,7 +140,7 @@ def _copy_example_plan(plan: Path, organisation: str | None, language: str) -> l
         text = re.sub(r"(?m)^(organisation:\n(?:  .*\n)*?  name:) .*$", rf"\1 {_escape(name)}", text, count=1)
         text = re.sub(r"(?m)^(organisation:\n(?:  .*\n)*?  short_name:) .*$", rf"\1 {_escape(name)}", text, count=1)
     text = re.sub(r"(?m)^(plan:\n(?:  .*\n)*?  language:) .*$", rf"\1 {language}", text, count=1)
-    about.write_text(EXAMPLE_NOTE + text, encoding="utf-8")
+    about.write_text(note + text, encoding="utf-8")
     return sorted(path for path in plan.rglob("*") if path.is_file())
 
 
