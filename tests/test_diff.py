@@ -113,6 +113,25 @@ def test_the_change_list_speaks_the_new_plans_language(tmp_path):
     assert format_text(result, i18n.language("en")).startswith("From plan version 2026.3 to 2026.4: 3 changes")
 
 
+def test_a_reworded_chinese_step_is_shown_as_reworded_character_by_character(tmp_path):
+    """Chinese has no spaces between words: a rewording is found and shown by
+    characters, not as one step removed and another added."""
+    old = check_plan(ZH_PLAN).plan
+    new_dir = shutil.copytree(ZH_PLAN, tmp_path / "new")
+    path = new_dir / "playbooks" / "hijacked-account.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    step = data["checklist"][0]["step"]
+    text = path.read_text(encoding="utf-8")
+    assert text.count(step) == 1
+    path.write_text(text.replace(step, "立刻" + step[:-3] + "，再" + step[-3:]), encoding="utf-8")
+    result = diff_plans(old, check_plan(new_dir).plan)
+    change, = [c for changes in result.sections().values() for c in changes]
+    assert change.kind == "reworded"
+    line = format_text(result).splitlines()[-1]
+    assert "{+立刻+}" + step[:2] in line and "{+，再+}" in line and " " not in line.split("已改寫：")[1].replace(" … ", "")
+    assert "<ins>立刻</ins>" + step[:2] in format_markdown(result)
+
+
 def test_words_meet_without_stray_spaces_in_chinese():
     zh = i18n.language("zh-TW")
     changed = _("changed from %(before)s to %(after)s", before="王志明", after="Claire Whitfield")

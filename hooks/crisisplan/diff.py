@@ -792,17 +792,44 @@ def _or_empty(value, kind=dict):
     return value if isinstance(value, kind) else kind()
 
 
+# A word of a text: a CJK character (Chinese and Japanese put no spaces
+# between words, so each character counts), or a run of anything else up to a space.
+_CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_WORD = re.compile(f"[{_CJK_CHAR}]|[^\\s{_CJK_CHAR}]+")
+_CJK = re.compile(f"[{_CJK_CHAR}]")
+_CJK_PER_WORD = 2  # characters of Chinese that say about as much as a word of English
+
+
 def _words(text: str) -> list[str]:
-    return str(text).split()
+    return _WORD.findall(str(text))
+
+
+def _rejoined(words: list[str]) -> str:
+    """Words back into text: a space between two words unless one side is CJK."""
+    out = ""
+    for word in words:
+        if out and not _CJK.match(out[-1]) and not _CJK.match(word):
+            out += " "
+        out += word
+    return out
+
+
+def _length(words: list[str]) -> float:
+    """How long a text reads, in words of English."""
+    return sum(1 / _CJK_PER_WORD if _CJK.match(w) else 1 for w in words)
 
 
 def _is_long(*texts: str) -> bool:
-    return any(len(_words(t)) >= REWORD_WORDS for t in texts)
+    return any(_length(_words(t)) >= REWORD_WORDS for t in texts)
 
 
 def _short(text: str) -> str:
-    words = _words(text)
-    return text if len(words) <= SHORT_WORDS else " ".join(words[:SHORT_WORDS]) + "…"
+    words, kept = _words(text), []
+    for word in words:
+        if _length(kept + [word]) > SHORT_WORDS:
+            return _rejoined(kept) + "…"
+        kept.append(word)
+    return text
 
 
 # --- word-level rewording ---------------------------------------------------
@@ -821,17 +848,17 @@ def word_diff(before: str, after: str, context: int = CONTEXT_WORDS) -> list[tup
                 head = [] if first else same[:context]
                 tail = [] if last else same[-context:]
                 if head:
-                    segments.append(("same", " ".join(head)))
+                    segments.append(("same", _rejoined(head)))
                 segments.append(("gap", "…"))
                 if tail:
-                    segments.append(("same", " ".join(tail)))
+                    segments.append(("same", _rejoined(tail)))
             else:
-                segments.append(("same", " ".join(same)))
+                segments.append(("same", _rejoined(same)))
             continue
         if tag in ("delete", "replace"):
-            segments.append(("del", " ".join(old[i1:i2])))
+            segments.append(("del", _rejoined(old[i1:i2])))
         if tag in ("insert", "replace"):
-            segments.append(("ins", " ".join(new[j1:j2])))
+            segments.append(("ins", _rejoined(new[j1:j2])))
     return segments
 
 
@@ -910,7 +937,16 @@ def _headline(result: PlanDiff, lang: i18n.Language) -> str:
 
 
 def _render_words(change: Change, render) -> str:
-    return " ".join(render(kind, words) for kind, words in word_diff(change.before or "", change.after or ""))
+    """The rewording, each segment rendered; no space between segments where Chinese meets Chinese."""
+    before, after = change.before or "", change.after or ""
+    cjk = bool(_CJK.search(before + after))
+    out, previous = "", ""
+    for kind, words in word_diff(before, after, CONTEXT_WORDS * (_CJK_PER_WORD if cjk else 1)):
+        if out and not (_CJK.match(previous[-1:]) and _CJK.match(words[:1])):
+            out += " "
+        out += render(kind, words)
+        previous = words
+    return out
 
 
 def _text_segment(kind: str, words: str) -> str:
