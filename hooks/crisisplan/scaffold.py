@@ -58,12 +58,18 @@ EXAMPLE_NOTE_ZH_HANT = """\
 """
 
 
+def example_variant(language: str) -> str | None:
+    """The language of the bundled example and READMEs a new repository in
+    `language` starts from: "zh-Hant" for zh-TW, zh-HK and zh-Hant, else None (English)."""
+    locale = parse_tag(language)
+    return "zh-Hant" if locale.language == "zh" and locale.script == "Hant" else None
+
+
 def example_plan(language: str) -> tuple[Path, str]:
     """The bundled example a new plan in `language` starts from, and the note
     that marks it as one: the Traditional Chinese plan (a fictional chain of
     tea shops in Taiwan) for zh-TW, zh-HK and zh-Hant, else the English one."""
-    locale = parse_tag(language)
-    if locale.language == "zh" and locale.script == "Hant":
+    if example_variant(language) == "zh-Hant":
         return bundled_dir("examples/zh-TW/plan", "example_plan_zh_hant", "about.yaml"), EXAMPLE_NOTE_ZH_HANT
     return bundled_dir("plan", "example_plan", "about.yaml"), EXAMPLE_NOTE
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")  # as plan.language in schema/about.yaml
@@ -111,7 +117,9 @@ def new_repository(target: str | Path, organisation: str | None = None, language
     }
     target.mkdir(parents=True, exist_ok=True)
     written = []
+    variant = example_variant(language)
     for path, template in FILES.items():
+        template = _in_language(template, variant)
         text = "" if template is None else Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(values)
         written.append(_write(target / path, text))
     written += _copy_example_plan(target / "plan", organisation, language)
@@ -122,6 +130,14 @@ def new_repository(target: str | Path, organisation: str | None = None, language
     written.append(_write(target / ".vscode" / "settings.json",
                           json.dumps(settings, indent=2, ensure_ascii=False) + "\n"))
     return written
+
+
+def _in_language(template: str | None, variant: str | None) -> str | None:
+    """README.md -> README.zh-Hant.md where scaffold_files/ has the READMEs in the plan's language."""
+    if template is None or variant is None or not template.endswith(".md"):
+        return template
+    translated = f"{template[:-len('.md')]}.{variant}.md"
+    return translated if (TEMPLATES / translated).is_file() else template
 
 
 def _write(path: Path, text: str) -> Path:
