@@ -247,3 +247,25 @@ def test_cli_adds_the_mapping_to_vscode_settings_and_keeps_the_rest(tmp_path, mo
     assert main(["schema", "--json", "schema/json", "--vscode-settings", str(settings_file)]) == 1
     assert "add this to it by hand" in capsys.readouterr().err
     assert settings_file.read_text(encoding="utf-8") == '{\n  // a comment\n}\n'
+
+
+def test_the_editors_help_speaks_the_plans_language(tmp_path, monkeypatch, capsys):
+    """A Chinese plan's policy owners read the hover help in Chinese: the field's
+    description and what the rules ask for (the keys and values stay the format's)."""
+    plan = tmp_path / "plan"
+    shutil.copytree(FULL_PLAN, plan)
+    about = plan / "about.yaml"
+    about.write_text(about.read_text(encoding="utf-8").replace("language: en", "language: zh-TW"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["schema", "--json", "schema/json"]) == 0
+    capsys.readouterr()
+    contacts = json.loads((tmp_path / "schema" / "json" / "contacts.schema.json").read_text(encoding="utf-8"))
+    email = contacts["properties"]["people"]["items"]["properties"]["email"]
+    assert email["description"] == "電子郵件地址。"
+    assert email["markdownDescription"] == ("電子郵件地址。\n\n**必填。** 文字。 "
+                                            "crisisplan validate 會檢查這是不是電子郵件地址。")
+    kind = contacts["properties"]["people"]["items"]["properties"]["kind"]
+    assert kind["markdownDescription"].endswith("可用的值：`internal`, `external`。") and kind["enum"] == ["internal", "external"]
+    assert main(["schema", "--json", "english", "--lang", "en"]) == 0
+    english = json.loads((tmp_path / "english" / "contacts.schema.json").read_text(encoding="utf-8"))
+    assert english["properties"]["people"]["items"]["properties"]["email"]["description"] == "Email address."

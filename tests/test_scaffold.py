@@ -78,6 +78,8 @@ def test_a_chinese_plan_starts_from_the_chinese_example(tmp_path, language, caps
     assert report.errors == [], report.errors
     assert (repo / "README.md").read_text(encoding="utf-8").startswith("# 海港茶飲：社群媒體危機處理計畫\n")
     assert (repo / "theme" / "README.md").read_text(encoding="utf-8").startswith("# 您對手冊外觀的調整\n")
+    contacts = json.loads((repo / "schema" / "json" / "contacts.schema.json").read_text(encoding="utf-8"))
+    assert contacts["properties"]["people"]["items"]["properties"]["name"]["description"] == "全名。"
     example = ROOT / "examples" / "zh-TW" / "plan"
     assert files(repo / "plan") == files(example)
     assert (repo / "plan" / "contacts.yaml").read_bytes() == (example / "contacts.yaml").read_bytes()

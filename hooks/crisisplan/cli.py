@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the folder to write one <name>.schema.json per plan file into, e.g. schema/json")
     editor.add_argument("--plan-dir", default="plan", metavar="PLAN_DIR",
                         help="the plan folder the editor settings point at (default: plan)")
+    editor.add_argument("--lang", metavar="TAG",
+                        help="the language of the help shown in the editor (default: the plan's plan.language)")
     editor.add_argument("--vscode-settings", metavar="FILE",
                         help="add the yaml.schemas mapping to this VS Code settings file (e.g. .vscode/settings.json) "
                              "instead of printing it")
@@ -128,6 +130,13 @@ def run_validate(args) -> int:
                                                       summary=summary(report.problems, words))
     print(checked.say(words), file=sys.stderr)
     return 1 if failed else 0
+
+
+def language_of(tag: str | None):
+    """The language `tag` names, else the locale's, else English (i18n.reader_language)."""
+    from .i18n import reader_language
+
+    return reader_language(None, tag)
 
 
 def messages_language(report, plan_dir, explicit: str | None = None):
@@ -249,8 +258,11 @@ def run_schema(args) -> int:
 
     from .editor_schema import SUFFIX, EditorSchemaError, vscode_settings, write_json_schemas
 
+    plan_dir = Path(args.plan_dir)
+    report = check_plan(plan_dir) if plan_dir.is_dir() else None
+    words = messages_language(report, plan_dir, args.lang) if report else language_of(args.lang)
     try:
-        written = write_json_schemas(Path(args.json_dir))
+        written = write_json_schemas(Path(args.json_dir), language=words)
     except EditorSchemaError as exc:
         sys.stdout.write(format_problems(exc.problems, "text"))
         print("crisisplan schema: nothing written, as the schemas have problems", file=sys.stderr)

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from .crosscheck import KIND_HOME
+from .messages import Message, Phrase, _, ngettext, say
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS
 from .problems import Problem
 from .schema import load_schemas, schema_dir as default_schema_dir
@@ -34,17 +35,20 @@ SUFFIX = ".schema.json"
 _TYPES = {"string": "string", "integer": "integer", "number": "number", "float": "number",
           "boolean": "boolean", "list": "array", "set": "array", "dict": "object",
           "date": "string", "datetime": "string"}
-_WORDS = {"string": "Text", "integer": "A whole number", "number": "A number", "float": "A number",
-          "boolean": "true or false", "list": "A list", "dict": "A block of keys",
-          "date": "A date written YYYY-MM-DD, without quotes", "datetime": "A date and time"}
-_PLURALS = {"string": "texts", "integer": "whole numbers", "number": "numbers", "float": "numbers",
-            "boolean": "true or false values", "date": "dates written YYYY-MM-DD", "list": "lists"}
+# The words of a field's help (hover text), said in the plan's language.
+_WORDS = {"string": _("Text."), "integer": _("A whole number."), "number": _("A number."), "float": _("A number."),
+          "boolean": _("true or false."), "list": _("A list."), "dict": _("A block of keys."),
+          "date": _("A date written YYYY-MM-DD, without quotes."), "datetime": _("A date and time.")}
+_LIST_OF = {"string": _("A list of texts."), "integer": _("A list of whole numbers."),
+            "number": _("A list of numbers."), "float": _("A list of numbers."),
+            "boolean": _("A list of true or false values."), "date": _("A list of dates written YYYY-MM-DD."),
+            "list": _("A list of lists."), "dict": _("A list of blocks.")}
 # What crisisplan checks itself, beyond the shape, said in a field's help.
 _PLAN_CHECKS = {
-    "phone": "crisisplan validate checks that the number can be dialled from abroad (written with its country code, "
-             "or as dialled in the plan's country), with any extension.",
-    "email": "crisisplan validate checks that it is an email address.",
-    "time_zone": "An IANA time zone such as Europe/London; crisisplan validate checks that it exists.",
+    "phone": _("crisisplan validate checks that the number can be dialled from abroad (written with its country "
+               "code, or as dialled in the plan's country), with any extension."),
+    "email": _("crisisplan validate checks that it is an email address."),
+    "time_zone": _("An IANA time zone such as Europe/London; crisisplan validate checks that it exists."),
 }
 # Python regular expression syntax that JavaScript (the editor) reads differently, or not at all.
 _NOT_JAVASCRIPT = re.compile(r"\(\?P|\(\?[aiLmsux-]+[:)]|\(\?#|\(\?>|\\[AZz]|[*+?}]\+")
@@ -65,17 +69,18 @@ def schema_names(schema_dir: Path | None = None) -> list[str]:
     return known + sorted(set(by_name) - set(known))
 
 
-def json_schemas(schema_dir: Path | None = None) -> dict[str, dict]:
-    """Every plan schema as a JSON Schema document, by name, in plan order."""
+def json_schemas(schema_dir: Path | None = None, language=None) -> dict[str, dict]:
+    """Every plan schema as a JSON Schema document, by name, in plan order; the
+    help in `language` (an i18n.Language; None: English)."""
     directory = Path(schema_dir or default_schema_dir())
     schemas = load_schemas(directory)
     if schemas.problems:
         raise EditorSchemaError(schemas.problems)
-    return {name: document_schema(name, schemas.by_name[name], _summary(directory / f"{name}.yaml"))
+    return {name: document_schema(name, schemas.by_name[name], _summary(directory / f"{name}.yaml"), language)
             for name in schema_names(directory)}
 
 
-def document_schema(name: str, schema: dict, summary: str = "") -> dict:
+def document_schema(name: str, schema: dict, summary: str = "", language=None) -> dict:
     """The JSON Schema of one plan file, from its expanded Cerberus schema."""
     out = {
         "$schema": DRAFT,
@@ -84,7 +89,7 @@ def document_schema(name: str, schema: dict, summary: str = "") -> dict:
     }
     if summary:
         out["description"] = summary
-    out.update(_mapping(schema, allow_unknown=False))
+    out.update(_mapping(schema, language, allow_unknown=False))
     return out
 
 
@@ -97,12 +102,13 @@ def schema_text(schema: dict) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_json_schemas(dest: Path, schema_dir: Path | None = None) -> list[Path]:
-    """Write `<name>.schema.json` for every plan schema into `dest`; the paths written.
+def write_json_schemas(dest: Path, schema_dir: Path | None = None, language=None) -> list[Path]:
+    """Write `<name>.schema.json` for every plan schema into `dest`, its help in
+    `language`; the paths written.
 
     A file whose content is already right is left alone (and still listed)."""
     dest = Path(dest)
-    documents = json_schemas(schema_dir)
+    documents = json_schemas(schema_dir, language)
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     for name, document in documents.items():
@@ -147,32 +153,32 @@ def _summary(path: Path) -> str:
 
 # --- rules to JSON Schema ----------------------------------------------------------------
 
-def _mapping(fields: dict, allow_unknown=False, require_all: bool = False) -> dict:
+def _mapping(fields: dict, language, allow_unknown=False, require_all: bool = False) -> dict:
     """An object whose keys are the fields of a Cerberus mapping."""
     out: dict = {"type": "object", "properties": {}}
     required = []
     for name, rules in fields.items():
         if not isinstance(rules, dict):
             continue
-        out["properties"][str(name)] = field_schema(rules)
+        out["properties"][str(name)] = field_schema(rules, language)
         if rules.get("required") or require_all:
             required.append(str(name))
     if required:
         out["required"] = required
     if isinstance(allow_unknown, dict):
-        out["additionalProperties"] = field_schema(allow_unknown)
+        out["additionalProperties"] = field_schema(allow_unknown, language)
     elif not allow_unknown:
         out["additionalProperties"] = False
     return out
 
 
-def field_schema(rules: dict) -> dict:
-    """The JSON Schema of one field, from its Cerberus rules."""
+def field_schema(rules: dict, language=None) -> dict:
+    """The JSON Schema of one field, from its Cerberus rules; its help in `language`."""
     out: dict = {}
     cerberus_types = rules.get("type")
     cerberus_types = [cerberus_types] if isinstance(cerberus_types, str) else list(cerberus_types or [])
     kinds = list(dict.fromkeys(_TYPES[t] for t in cerberus_types if t in _TYPES))
-    description, details = _help(rules, cerberus_types)
+    description, details = _help(rules, cerberus_types, language)
     if description:
         out["description"] = description
     if details:
@@ -202,23 +208,23 @@ def field_schema(rules: dict) -> dict:
     if isinstance(pattern, str) and javascript_pattern(pattern) and "string" in kinds:
         out["pattern"] = javascript_pattern(pattern)
         if pattern in PATTERN_WORDS:
-            out["patternErrorMessage"] = f"Must be {PATTERN_WORDS[pattern]}."
+            out["patternErrorMessage"] = say(_("Must be %(words)s.", words=PATTERN_WORDS[pattern]), language)
 
     inner = rules.get("schema")
     if isinstance(inner, dict):
         if "object" in kinds and not listy:
-            out.update({k: v for k, v in _mapping(inner, rules.get("allow_unknown", False),
+            out.update({k: v for k, v in _mapping(inner, language, rules.get("allow_unknown", False),
                                                   rules.get("require_all") is True).items() if k != "type"})
         elif listy:
-            out["items"] = {**field_schema(inner), **out.get("items", {})}
+            out["items"] = {**field_schema(inner, language), **out.get("items", {})}
     elif "object" in kinds:
         if isinstance(rules.get("keysrules"), dict):
-            out["propertyNames"] = field_schema(rules["keysrules"])
+            out["propertyNames"] = field_schema(rules["keysrules"], language)
         if isinstance(rules.get("valuesrules"), dict):
-            out["additionalProperties"] = field_schema(rules["valuesrules"])
+            out["additionalProperties"] = field_schema(rules["valuesrules"], language)
     for rule, keyword in (("anyof", "anyOf"), ("oneof", "oneOf"), ("allof", "allOf")):
         if isinstance(rules.get(rule), list):
-            out[keyword] = [field_schema(r) for r in rules[rule] if isinstance(r, dict)]
+            out[keyword] = [field_schema(r, language) for r in rules[rule] if isinstance(r, dict)]
     return out
 
 
@@ -255,53 +261,57 @@ def javascript_pattern(regex: str) -> str | None:
     return f"^(?:{body})"
 
 
-def _help(rules: dict, cerberus_types: list[str]) -> tuple[str, str]:
-    """(description, markdown details) of a field: its `meta`, and what the rules ask for."""
+def _help(rules: dict, cerberus_types: list[str], language=None) -> tuple[str, str]:
+    """(description, markdown details) of a field, in `language`: its `meta`, and what the rules ask for."""
     meta = " ".join(str(rules.get("meta") or "").split())
     inner = rules.get("schema") if isinstance(rules.get("schema"), dict) else {}
     notes = []
     ref = rules.get("ref")
     if ref:
-        notes.append(f"The id of {KIND_HOME.get(ref, 'a ' + str(ref))}.")
+        notes.append(_("The id of %(noun)s.", noun=_noun(ref)))
     if rules.get("defines"):
-        kind = str(rules["defines"]).replace("-", " ")
-        notes.append(f"No other {kind} may have the same id.")
+        notes.append(_("No other %(kind)s may have the same id.", kind=str(rules["defines"]).replace("-", " ")))
     notes += [words for rule, words in _PLAN_CHECKS.items() if rules.get(rule)]
-    description = meta or " ".join(notes)
+    # The catalogue knows the description as the schema writes it (see i18n.extract_schema_meta).
+    description = say(Phrase(str(rules["meta"]), lambda text: " ".join(text.split())), language) if meta \
+        else " ".join(say(note, language) for note in notes)
     if not description and cerberus_types == ["date"]:
-        description = _WORDS["date"] + "."
+        description = say(_WORDS["date"], language)
     if not meta and not (rules.get("allowed") or rules.get("required")):
         return description, ""
 
     facts = []
     if rules.get("required"):
-        facts.append("**Required.**")
+        facts.append(_("**Required.**"))
     kind = cerberus_types[0] if len(cerberus_types) == 1 else None
-    if kind == "list" and inner.get("type") == "dict":
-        facts.append("A list of blocks.")
-    elif kind == "list" and inner.get("type") in _PLURALS:
-        facts.append(f"A list of {_PLURALS[inner['type']]}.")
+    if kind == "list" and inner.get("type") in _LIST_OF:
+        facts.append(_LIST_OF[inner["type"]])
     elif kind in _WORDS:
-        facts.append(_WORDS[kind] + ".")
+        facts.append(_WORDS[kind])
     allowed = rules.get("allowed") or inner.get("allowed")
     if isinstance(allowed, list):
-        facts.append("One of " + ", ".join(f"`{a}`" for a in allowed) + ".")
+        facts.append(_("One of %(choices)s.", choices=", ".join(f"`{a}`" for a in allowed)))
     low, high = rules.get("min"), rules.get("max")
     if low is not None and high is not None:
-        facts.append(f"From {low} to {high}.")
+        facts.append(_("From %(low)s to %(high)s.", low=low, high=high))
     elif low is not None:
-        facts.append(f"At least {low}.")
+        facts.append(_("At least %(low)s.", low=low))
     elif high is not None:
-        facts.append(f"At most {high}.")
+        facts.append(_("At most %(high)s.", high=high))
     if isinstance(rules.get("minlength"), int) and rules["minlength"] > 0 and kind in ("list", "dict"):
         count = rules["minlength"]
-        facts.append(f"At least {count} {'entry' if count == 1 else 'entries'}.")
+        facts.append(ngettext("At least %(count)s entry.", "At least %(count)s entries.", count, count=count))
     inner_ref = inner.get("ref")
     if inner_ref and not ref:
-        facts.append(f"Each is the id of {KIND_HOME.get(inner_ref, 'a ' + str(inner_ref))}.")
+        facts.append(_("Each is the id of %(noun)s.", noun=_noun(inner_ref)))
     if meta:
         facts += notes
-    return description, " ".join(facts)
+    return description, " ".join(say(fact, language) for fact in facts)
+
+
+def _noun(kind) -> Message:
+    """What an id of `kind` refers to, in words ("a person in contacts.yaml")."""
+    return Phrase(KIND_HOME[kind]) if kind in KIND_HOME else _("a %(kind)s", kind=kind)
 
 
 def _markdown(text: str) -> str:

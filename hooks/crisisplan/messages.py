@@ -83,8 +83,9 @@ def pgettext(context: str, message: str, **values) -> Message:
     return Message(message, context=context, values=values or None)
 
 
-def ngettext(singular: str, plural: str, count: int, **values) -> Message:
-    return Message(singular, plural, count, values=values or None)
+def ngettext(singular: str, plural: str, n: int, **values) -> Message:
+    """The singular or the plural message as `n` asks (its values may name a `count`)."""
+    return Message(singular, plural, n, values=values or None)
 
 
 class Phrase(Message):

@@ -18,8 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from string import Template
 
-from . import editor_schema
-from .i18n import parse_tag
+from . import editor_schema, i18n
 from .schema import bundled_dir
 
 TEMPLATES = Path(__file__).resolve().parent / "scaffold_files"
@@ -61,7 +60,7 @@ EXAMPLE_NOTE_ZH_HANT = """\
 def example_variant(language: str) -> str | None:
     """The language of the bundled example and READMEs a new repository in
     `language` starts from: "zh-Hant" for zh-TW, zh-HK and zh-Hant, else None (English)."""
-    locale = parse_tag(language)
+    locale = i18n.parse_tag(language)
     return "zh-Hant" if locale.language == "zh" and locale.script == "Hant" else None
 
 
@@ -123,7 +122,7 @@ def new_repository(target: str | Path, organisation: str | None = None, language
         text = "" if template is None else Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(values)
         written.append(_write(target / path, text))
     written += _copy_example_plan(target / "plan", organisation, language)
-    schemas = editor_schema.write_json_schemas(target / "schema" / "json")
+    schemas = editor_schema.write_json_schemas(target / "schema" / "json", language=i18n.language(language))
     names = [path.name[: -len(editor_schema.SUFFIX)] for path in schemas]
     settings = editor_schema.vscode_settings("schema/json", "plan", names)
     written += schemas
