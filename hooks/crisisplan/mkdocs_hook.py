@@ -30,9 +30,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from pymdownx.superfences import fence_code_format
 
-from . import audience, check_plan, render, site
+from . import audience, check_plan, first_paint, render, site
 
-__all__ = ["on_config", "on_pre_build", "on_files", "on_serve", "on_post_page", "on_post_template"]
+__all__ = ["on_config", "on_pre_build", "on_files", "on_serve", "on_post_page", "on_post_template", "on_post_build"]
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
@@ -221,8 +221,13 @@ def on_serve(server, config, builder):
 
 
 def on_post_page(output, page, config):
-    return site.with_content_security_policy(output)
+    return site.finished_page(output)
 
 
 def on_post_template(output_content, template_name, config):
-    return site.with_content_security_policy(output_content) if template_name.endswith(".html") else output_content
+    return site.finished_page(output_content) if template_name.endswith(".html") else output_content
+
+
+def on_post_build(config):
+    for name, (before, after) in first_paint.trim_stylesheets(config.site_dir).items():
+        log.debug("%s: %d of Material's %d bytes kept", name, after, before)

@@ -17,7 +17,7 @@ from typing import Mapping
 
 from markupsafe import Markup, escape
 
-from . import i18n, render, versions
+from . import first_paint, i18n, render, versions
 from .plan import Plan, Report
 from .problems import format_problems, summary
 from .schema import bundled_dir
@@ -355,6 +355,12 @@ def content_security_policy(html: str) -> str:
         "base-uri 'self'",
         "form-action 'none'",
     ])
+
+
+def finished_page(html: str) -> str:
+    """A built page as it is published: its scripts deferred, so that none holds
+    back the first paint (see first_paint.py), and its Content-Security-Policy."""
+    return with_content_security_policy(first_paint.deferred_scripts(html))
 
 
 def with_content_security_policy(html: str) -> str:

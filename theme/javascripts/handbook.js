@@ -280,14 +280,22 @@
 
   // Material mounts its components on DOMContentLoaded; this file is loaded
   // before its bundle, so its handlers run first: wait one turn for Material.
+  // Both scripts are deferred (crisisplan/first_paint.py): they run once the
+  // page has been read, when readyState is already "interactive" but
+  // DOMContentLoaded, which Material waits for, has not fired yet.
+  var started = false;
   function start() {
-    setTimeout(afterMaterial, 0);
+    if (!started) {
+      started = true;
+      setTimeout(afterMaterial, 0);
+    }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  if (document.readyState === "complete") {
     start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
+    window.addEventListener("load", start);
   }
   window.addEventListener("resize", function () {
     clearTimeout(start.resized);

@@ -1,0 +1,192 @@
+"""What lets a handbook page show its text sooner on a slow phone.
+
+A page cannot be drawn before its stylesheets have arrived, and on a slow
+connection Material's stylesheet (137 KB, sent uncompressed by a plain file
+server such as `python3 -m http.server`) is most of what a page waits for.
+Two changes, made to the built site and kept apart from MkDocs:
+
+- **Scripts are deferred** (`deferred_scripts`, for every page): each
+  `<script src>` gets `defer`, so that no script holds back the first paint
+  and none is fetched ahead of the stylesheets. Deferred scripts still run in
+  the order of the page, once it has been read and before DOMContentLoaded,
+  which is when Material's bundle starts its work; the pages have no inline
+  script that comes after a script file (their Content-Security-Policy would
+  refuse an unknown one), so nothing runs in another order than before.
+- **Material's stylesheets lose the rules no page can use**
+  (`trim_stylesheets`, once the whole site is built): a rule is kept when
+  each class and attribute value its selector names is named somewhere in
+  the site's pages or scripts (Material's bundle names every class it adds to
+  a page), and dropped otherwise (other components' classes, the palettes of
+  colours the handbook does not use). Custom properties, fonts, keyframes and
+  selectors of elements are kept as they are. The trimmed files get a name of
+  their own content's hash, and the pages are pointed at them, so that a
+  browser never mixes a cached file with another build's.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+# Material's stylesheets, as mkdocs-material names them: assets/stylesheets/main.<hash>.min.css, palette.<hash>.min.css
+MATERIAL_STYLESHEETS = re.compile(r"^(main|palette)\.([0-9a-f]{8})\.min\.css$")
+STYLESHEET_FOLDER = "assets/stylesheets"
+
+_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+_WORD = re.compile(r"[\w-]+")
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_ATTRIBUTE_VALUE = re.compile(r"\[[\w-]+[~|^$*]?=[\"']?([^\"'\]\s]+)")
+# Functional pseudo-classes whose arguments do not have to match for the selector to apply.
+_PSEUDO_ARGUMENTS = re.compile(r":(?:not|is|where|has)\((?:[^()]|\([^()]*\))*\)")
+# At-rules holding rules (trimmed inside); any other at-rule block is kept whole.
+_GROUPING_AT_RULES = ("@media", "@supports", "@layer", "@container", "@document")
+
+
+def deferred_scripts(html: str) -> str:
+    """`html` with `defer` on every script loaded from a file that is not
+    already async, deferred or a module (modules are deferred anyway)."""
+    def defer(match: re.Match) -> str:
+        attributes = match.group(1)
+        if not re.search(r"\bsrc\s*=", attributes) or re.search(r"\b(defer|async)\b|type\s*=\s*[\"']?module",
+                                                               attributes, re.IGNORECASE):
+            return match.group(0)
+        return f"<script defer{attributes}>"
+
+    return _SCRIPT_TAG.sub(defer, html)
+
+
+# --- trimming stylesheets -------------------------------------------------------------------
+
+
+def _blocks(css: str) -> list[tuple[str, str | None]]:
+    """The top-level items of a stylesheet: (prelude, body) for a block, (statement, None) for an at-rule
+    ending in a semicolon. Strings and comments are skipped over; comments are left out."""
+    items: list[tuple[str, str | None]] = []
+    start, depth, prelude_end, quote, i, n = 0, 0, 0, None, 0, len(css)
+    while i < n:
+        char = css[i]
+        if quote:
+            if char == "\\":
+                i += 2
+                continue
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            if depth == 0:  # a comment between rules: leave it out
+                css = css[:i] + " " * ((end + 2 if end >= 0 else n) - i) + css[(end + 2 if end >= 0 else n):]
+            i = end + 2 if end >= 0 else n
+            continue
+        elif char == "{":
+            if depth == 0:
+                prelude_end = i
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                items.append((css[start:prelude_end].strip(), css[prelude_end + 1:i]))
+                start = i + 1
+        elif char == ";" and depth == 0:
+            items.append((css[start:i].strip(), None))
+            start = i + 1
+        i += 1
+    rest = css[start:].strip()
+    if rest:
+        items.append((rest, None))
+    return items
+
+
+def _selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas."""
+    parts, depth, current, quote = [], 0, [], None
+    for char in prelude:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _can_match(selector: str, names: set[str]) -> bool:
+    required = _PSEUDO_ARGUMENTS.sub("", selector)
+    # An attribute value that is not one word ([href^="#"]) could be any part of a page: kept.
+    return (all(name in names for name in _CLASS.findall(required))
+            and all(value in names for value in _ATTRIBUTE_VALUE.findall(required) if _WORD.fullmatch(value)))
+
+
+def trim_css(css: str, names: set[str]) -> str:
+    """`css` without the selectors that name a class or attribute value missing from `names`,
+    and without the rules left with no selector."""
+    kept = []
+    for prelude, body in _blocks(css):
+        if body is None:
+            kept.append(prelude + ";")
+        elif prelude.startswith(_GROUPING_AT_RULES):
+            inner = trim_css(body, names)
+            if inner:
+                kept.append(prelude + "{" + inner + "}")
+        elif prelude.startswith("@"):  # @font-face, @keyframes, @page, @property: kept whole
+            kept.append(prelude + "{" + body + "}")
+        else:
+            selectors = [s for s in _selectors(prelude) if _can_match(s, names)]
+            if selectors:
+                kept.append(",".join(selectors) + "{" + body + "}")
+    return "".join(kept)
+
+
+def site_names(site_dir: Path) -> set[str]:
+    """Every word of every page and script of the site: the class names and attribute
+    values a page can carry, whether written in it or added by a script. (The search
+    index is text, not code: left out.)"""
+    names: set[str] = set()
+    for path in site_dir.rglob("*"):
+        if path.suffix in (".html", ".js") and path.is_file() and not path.name.startswith("search_index"):
+            names.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return names
+
+
+def trim_stylesheets(site_dir: str | Path) -> dict[str, tuple[int, int]]:
+    """Trim Material's stylesheets in a built site (see the module's words) and point every
+    page at the trimmed files. Returns {new file name: (bytes before, bytes after)}."""
+    site_dir = Path(site_dir)
+    folder = site_dir / STYLESHEET_FOLDER
+    sheets = [p for p in sorted(folder.glob("*.css")) if MATERIAL_STYLESHEETS.match(p.name)] if folder.is_dir() else []
+    if not sheets:
+        return {}
+    names = site_names(site_dir)
+    renamed: dict[str, str] = {}
+    sizes: dict[str, tuple[int, int]] = {}
+    for sheet in sheets:
+        original = sheet.read_text(encoding="utf-8")
+        trimmed = trim_css(original, names)
+        kind = MATERIAL_STYLESHEETS.match(sheet.name).group(1)
+        name = f"{kind}.{hashlib.sha256(trimmed.encode('utf-8')).hexdigest()[:8]}.min.css"
+        (folder / name).write_text(trimmed, encoding="utf-8")
+        if name != sheet.name:
+            sheet.unlink()
+            renamed[sheet.name] = name
+        stale_map = sheet.with_name(sheet.name + ".map")
+        if stale_map.exists():  # describes the untrimmed file
+            stale_map.unlink()
+        sizes[name] = (len(original.encode("utf-8")), len(trimmed.encode("utf-8")))
+    if renamed:
+        pattern = re.compile("|".join(re.escape(f"{STYLESHEET_FOLDER}/{old}") for old in renamed))
+        for page in site_dir.rglob("*.html"):
+            html = page.read_text(encoding="utf-8")
+            updated = pattern.sub(lambda m: m.group(0).rsplit("/", 1)[0] + "/" + renamed[m.group(0).rsplit("/", 1)[1]],
+                                  html)
+            if updated != html:
+                page.write_text(updated, encoding="utf-8")
+    return sizes
