@@ -132,6 +132,21 @@ def test_a_reworded_chinese_step_is_shown_as_reworded_character_by_character(tmp
     assert "<ins>立刻</ins>" + step[:2] in format_markdown(result)
 
 
+def test_a_phone_number_written_another_way_is_no_change(tmp_path):
+    """Numbers are compared as they are dialled: "+886 912 345 101" and "0912-345-101"
+    (as dialled in Taiwan, the plan's country) are the same; a changed digit is not."""
+    old = check_plan(ZH_PLAN).plan
+    new_dir = shutil.copytree(ZH_PLAN, tmp_path / "new")
+    contacts = new_dir / "contacts.yaml"
+    text = contacts.read_text(encoding="utf-8")
+    assert '"+886 912 345 101"' in text and '"+886 4 2345 6101"' in text
+    contacts.write_text(text.replace('"+886 912 345 101"', '"0912-345-101"')
+                        .replace('"+886 4 2345 6101"', '"(04) 2345-6101 分機 12"'), encoding="utf-8")
+    result = diff_plans(old, check_plan(new_dir).plan)
+    details = [say(c.detail, None) for changes in result.sections().values() for c in changes]
+    assert details == ["office phone changed from “+886 4 2345 6101” to “(04) 2345-6101 分機 12”"]
+
+
 def test_words_meet_without_stray_spaces_in_chinese():
     zh = i18n.language("zh-TW")
     changed = _("changed from %(before)s to %(after)s", before="王志明", after="Claire Whitfield")

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, platforms
+from . import i18n, phones, platforms
 from .messages import UNSPACED_LANGUAGES, Date, Listing, Message, Phrase, _, ngettext, pgettext, say
 from .plan import Plan
 from .schema import Schemas, load_schemas
@@ -331,6 +331,8 @@ def _sections(old: Plan, new: Plan) -> list[Section]:
 class _Differ:
     def __init__(self, old: Plan, new: Plan, schemas: Schemas):
         self.old, self.new, self.schemas = old, new, schemas
+        # Phone numbers are compared as they are dialled, each in its plan's country.
+        self.regions = (phones.plan_region(old["about"]), phones.plan_region(new["about"]))
         self.changes: list[Change] = []
         self.current_section: Message | str = ""
         self.domain = ""
@@ -383,10 +385,17 @@ class _Differ:
             return
         for name in _union(schema, old, new):
             before, after = old.get(name, MISSING), new.get(name, MISSING)
-            if before == after:
-                continue
             rules = schema.get(name) if isinstance(schema.get(name), dict) else {}
+            if before == after or (rules.get("phone") and self.same_number(before, after)):
+                continue
             self.value(name, rules, before, after, parts, keys + (name,))
+
+    def same_number(self, old, new) -> bool:
+        """Whether two ways of writing a phone number dial the same ("+886 2 2345 6102" and "(02) 2345-6102")."""
+        if not isinstance(old, str) or not isinstance(new, str):
+            return False
+        dialled = phones.tel_uri(old, self.regions[0]), phones.tel_uri(new, self.regions[1])
+        return dialled[0] == dialled[1] and phones.e164(old, self.regions[0]) is not None
 
     def value(self, name: str, rules: dict, old, new, parts: list, keys: tuple) -> None:
         """`parts` name where the value sits; the value's own label is added here,
