@@ -143,3 +143,39 @@ def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, m
         rebuild()
     _touch_later(own / "about.yaml", text)
     assert rebuild()[1] == first
+
+
+def _built_site(folder, page: str, script: str):
+    """A built site as first_paint trims it: one page, one script, Material's stylesheet."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "assets" / "stylesheets").mkdir(parents=True)
+    (folder / "assets" / "stylesheets" / "main.0123abcd.min.css").write_text(
+        ".md-a{color:red}.md-b{color:blue}.md-c,.md-a .md-d{color:green}@media print{.md-b{color:black}}",
+        encoding="utf-8")
+    (folder / "index.html").write_text(
+        f'<link rel="stylesheet" href="assets/stylesheets/main.0123abcd.min.css"><p class="{page}">x</p>',
+        encoding="utf-8")
+    (folder / "bundle.js").write_text(script, encoding="utf-8")
+
+
+def _kept(folder) -> str:
+    (sheet,) = (folder / "assets" / "stylesheets").glob("main.*.min.css")
+    assert f"assets/stylesheets/{sheet.name}" in (folder / "index.html").read_text(encoding="utf-8")
+    return sheet.read_text(encoding="utf-8")
+
+
+def test_trimming_stylesheets_again_follows_the_edited_pages(tmp_path):
+    """A rebuild writes the same scripts and mostly the same pages again, and what was
+    read of them is reused; what an edited page names is what counts."""
+    from crisisplan import first_paint
+
+    site = tmp_path / "site"
+    _built_site(site, "md-a", 'el.classList.add("md-c")')
+    first_paint.trim_stylesheets(site)
+    assert _kept(site) == ".md-a{color:red}.md-c{color:green}"
+    _built_site(site, "md-b", 'el.classList.add("md-c")')  # the page edited, the script as before
+    first_paint.trim_stylesheets(site)
+    assert _kept(site) == ".md-b{color:blue}.md-c{color:green}@media print{.md-b{color:black}}"
+    _built_site(site, "md-a md-d", "")  # the script edited too
+    first_paint.trim_stylesheets(site)
+    assert _kept(site) == ".md-a{color:red}.md-a .md-d{color:green}"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 # Material's stylesheets, as mkdocs-material names them: assets/stylesheets/main.<hash>.min.css, palette.<hash>.min.css
@@ -58,7 +59,8 @@ def deferred_scripts(html: str) -> str:
 # --- trimming stylesheets -------------------------------------------------------------------
 
 
-def _blocks(css: str) -> list[tuple[str, str | None]]:
+@lru_cache(maxsize=256)  # Material's stylesheets and their @media blocks, read again on every rebuild
+def _blocks(css: str) -> tuple[tuple[str, str | None], ...]:
     """The top-level items of a stylesheet: (prelude, body) for a block, (statement, None) for an at-rule
     ending in a semicolon. Strings and comments are skipped over; comments are left out."""
     items: list[tuple[str, str | None]] = []
@@ -95,10 +97,11 @@ def _blocks(css: str) -> list[tuple[str, str | None]]:
     rest = css[start:].strip()
     if rest:
         items.append((rest, None))
-    return items
+    return tuple(items)
 
 
-def _selectors(prelude: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _selectors(prelude: str) -> tuple[str, ...]:
     """A selector list split at its top-level commas."""
     parts, depth, current, quote = [], 0, [], None
     for char in prelude:
@@ -116,14 +119,20 @@ def _selectors(prelude: str) -> list[str]:
             continue
         current.append(char)
     parts.append("".join(current))
-    return parts
+    return tuple(parts)
 
 
 def _can_match(selector: str, names: set[str]) -> bool:
+    return _required(selector) <= names
+
+
+@lru_cache(maxsize=8192)
+def _required(selector: str) -> frozenset[str]:
+    """The class names and attribute values a page must carry for `selector` to apply."""
     required = _PSEUDO_ARGUMENTS.sub("", selector)
-    # An attribute value that is not one word ([href^="#"]) could be any part of a page: kept.
-    return (all(name in names for name in _CLASS.findall(required))
-            and all(value in names for value in _ATTRIBUTE_VALUE.findall(required) if _WORD.fullmatch(value)))
+    # An attribute value that is not one word ([href^="#"]) could be any part of a page: not required.
+    return frozenset(_CLASS.findall(required)) | frozenset(
+        value for value in _ATTRIBUTE_VALUE.findall(required) if _WORD.fullmatch(value))
 
 
 def trim_css(css: str, names: set[str]) -> str:
@@ -146,14 +155,28 @@ def trim_css(css: str, names: set[str]) -> str:
     return "".join(kept)
 
 
+# The words of each file of the last build, by a digest of its bytes: under `mkdocs serve`
+# a rebuild writes the same scripts (Mermaid's alone is 3.5 MB) and mostly the same pages again.
+_words_of: dict[bytes, frozenset[str]] = {}
+
+
 def site_names(site_dir: Path) -> set[str]:
     """Every word of every page and script of the site: the class names and attribute
     values a page can carry, whether written in it or added by a script. (The search
     index is text, not code: left out.)"""
     names: set[str] = set()
+    seen: dict[bytes, frozenset[str]] = {}
     for path in site_dir.rglob("*"):
         if path.suffix in (".html", ".js") and path.is_file() and not path.name.startswith("search_index"):
-            names.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+            raw = path.read_bytes()
+            key = hashlib.blake2b(raw, digest_size=16).digest()
+            words = seen.get(key) or _words_of.get(key)
+            if words is None:
+                words = frozenset(_WORD.findall(raw.decode("utf-8", errors="replace")))
+            seen[key] = words
+            names.update(words)
+    _words_of.clear()
+    _words_of.update(seen)  # only this build's files: the memory does not grow with the edits
     return names
 
 
