@@ -89,3 +89,20 @@ def test_a_site_without_materials_stylesheets_is_left_alone(tmp_path):
     (tmp_path / "index.html").write_text("<p>x</p>", encoding="utf-8")
     assert first_paint.trim_stylesheets(tmp_path) == {}
     assert (tmp_path / "index.html").read_text() == "<p>x</p>"
+
+
+def test_a_preview_under_mkdocs_serve_is_not_trimmed(tmp_path, monkeypatch):
+    """Trimming saves bytes on a slow connection; a preview on this computer skips it."""
+    from types import SimpleNamespace
+
+    from crisisplan import mkdocs_hook
+
+    built = _site(tmp_path)
+    before = sorted(p.name for p in (built / "assets" / "stylesheets").iterdir())
+    monkeypatch.setattr(mkdocs_hook, "_command", "build")
+    mkdocs_hook.on_startup(command="serve", dirty=False)
+    mkdocs_hook.on_post_build(SimpleNamespace(site_dir=str(built)))
+    assert sorted(p.name for p in (built / "assets" / "stylesheets").iterdir()) == before
+    mkdocs_hook.on_startup(command="build", dirty=False)
+    mkdocs_hook.on_post_build(SimpleNamespace(site_dir=str(built)))
+    assert sorted(p.name for p in (built / "assets" / "stylesheets").iterdir()) != before

@@ -179,3 +179,30 @@ def test_trimming_stylesheets_again_follows_the_edited_pages(tmp_path):
     _built_site(site, "md-a md-d", "")  # the script edited too
     first_paint.trim_stylesheets(site)
     assert _kept(site) == ".md-a{color:red}.md-a .md-d{color:green}"
+
+
+def test_a_rebuild_keeps_unchanged_plan_files_and_reports_all_problems_every_time(tmp_path):
+    """Under mkdocs serve, a file whose bytes are unchanged keeps its loaded data
+    and shape problems; an edited file is read again; the checks across files run
+    every time, and the report is the one a fresh check gives."""
+    plan = shutil.copytree(FULL_PLAN, tmp_path / "plan")
+    kept: dict = {}
+    first = check_plan(plan, today=TODAY, kept=kept)
+    assert first.ok and len(kept) > 10
+    contacts_before, roles_before = kept[str(plan / "contacts.yaml")][2], kept[str(plan / "roles.yaml")][2]
+    roles = plan / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("primary: ", "primray: ", 1), encoding="utf-8")
+    about = plan / "about.yaml"
+    about.write_text(about.read_text(encoding="utf-8").replace("owner: ", "owner: nobody-", 1), encoding="utf-8")
+    second = check_plan(plan, today=TODAY, kept=kept)
+    fresh = check_plan(plan, today=TODAY)
+    assert format_problems(second.problems) == format_problems(fresh.problems) != ""
+    assert "(unknown-key)" in format_problems(second.problems) and "(unknown-reference)" in format_problems(second.problems)
+    assert kept[str(plan / "contacts.yaml")][2] is contacts_before  # unchanged: kept
+    assert kept[str(plan / "roles.yaml")][2] is not roles_before  # edited: read again
+    # A third check after the edits are undone is clean again, and keeps only this check's files.
+    shutil.rmtree(plan)
+    shutil.copytree(FULL_PLAN, plan)
+    third = check_plan(plan, today=TODAY, kept=kept)
+    assert third.ok and format_problems(third.problems) == format_problems(first.problems)
+    assert set(kept) == {name for name in kept if os.path.exists(name)}

@@ -32,7 +32,8 @@ from pymdownx.superfences import fence_code_format
 
 from . import audience, check_plan, first_paint, render, site
 
-__all__ = ["on_config", "on_pre_build", "on_files", "on_serve", "on_post_page", "on_post_template", "on_post_build"]
+__all__ = ["on_startup", "on_config", "on_pre_build", "on_files", "on_serve", "on_post_page", "on_post_template",
+           "on_post_build"]
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
@@ -76,6 +77,14 @@ MATERIAL_DEFAULT_FONT = {"text": "Roboto", "code": "Roboto Mono"}  # fetched fro
 _generated: dict[str, str | bytes] = {}
 _plan_dir = site.DEFAULT_PLAN
 _themes: list[Path] = []
+_command = "build"  # or "serve", "gh-deploy": MkDocs' command, from on_startup
+# The plan files of the last check, kept between `mkdocs serve` rebuilds (see check_plan's `kept`).
+_kept: dict = {}
+
+
+def on_startup(command, dirty):
+    global _command
+    _command = command
 
 
 def _root(config) -> Path:
@@ -90,7 +99,7 @@ def on_config(config):
     _themes = site.theme_dirs(config.theme.custom_dir)
     try:
         site.check_theme(_themes)
-        report = check_plan(_plan_dir)
+        report = check_plan(_plan_dir, kept=_kept)
         # The plan as the build's audience may read it, before anything is rendered or compared.
         plan = audience.redact(site.checked_plan(report),
                                audience.setting(config.extra.get("crisisplan", {}).get("audience")))
@@ -229,5 +238,7 @@ def on_post_template(output_content, template_name, config):
 
 
 def on_post_build(config):
+    if _command == "serve":
+        return  # a preview on this computer: trimming saves bytes on a slow connection, and looks the same
     for name, (before, after) in first_paint.trim_stylesheets(config.site_dir).items():
         log.debug("%s: %d of Material's %d bytes kept", name, after, before)

@@ -126,9 +126,14 @@ def today_from_env() -> dt.date:
 
 
 def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None = None,
-               schemas: Schemas | None = None) -> Report:
+               schemas: Schemas | None = None, kept: dict | None = None) -> Report:
     """Check a plan folder: find its files, load each, check each file's shape,
-    then check the files against each other; every problem in one Report."""
+    then check the files against each other; every problem in one Report.
+
+    `kept` (a dict the caller keeps between checks of the same folder in one
+    process, as the hook does under `mkdocs serve`) lets a file whose bytes and
+    schemas are the same as last time keep its loaded data and shape problems;
+    the files are read every time, and the checks across files always run."""
     root = Path(plan_dir) if plan_dir is not None else default_plan_dir()
     shown = str(plan_dir) if plan_dir is not None else _shown(root)
     today = today or today_from_env()
@@ -147,11 +152,10 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
             flagged.add(rel)
         else:
             found.append(rel)
-    files, folders, unreadable = _load_files(root, shown, found, registry)
+    files, folders, unreadable = _load_files(root, shown, found, schemas, kept)
     problems += unreadable
     problems += _missing_files(files, folders, flagged, shown, registry)
-    for schema_name, loaded in _all(files, folders):
-        loaded.problems += _shape_problems(loaded, schema_name, schemas)
+    for _schema_name, loaded in _all(files, folders):
         problems += loaded.problems
     index = Index()
     problems += _cross_checks(files, folders, schemas, index, today)
@@ -171,12 +175,16 @@ def check_plan(plan_dir: str | os.PathLike | None = None, today: dt.date | None 
     return Report(plan, sorted(set(problems), key=_order))
 
 
-def _load_files(root: Path, shown: str, found: list[str], registry: Registry):
-    """Each found file loaded: (domain files by name, folder files by folder and
-    stem, problems of the files that could not be read)."""
+def _load_files(root: Path, shown: str, found: list[str], schemas: Schemas, kept: dict | None):
+    """Each found file loaded and its shape checked: (domain files by name,
+    folder files by folder and stem, problems of the files that could not be
+    read). `kept`: see check_plan; it keeps only the files of this check."""
     files: dict[str, LoadedFile] = {}
-    folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in registry.folders}
+    folders: dict[str, dict[str, LoadedFile]] = {folder: {} for folder in schemas.sections.folders}
     problems = []
+    earlier = dict(kept or {})
+    if kept is not None:
+        kept.clear()
     for rel in found:
         name = os.path.join(shown, rel)
         try:
@@ -188,10 +196,18 @@ def _load_files(root: Path, shown: str, found: list[str], registry: Registry):
             continue
         folder, _slash, stem = rel.rpartition("/")
         stem = stem[: -len(".yaml")]
-        if folder:
-            folders[folder][stem] = load_file(raw, name)
+        before = earlier.get(name)
+        if before is not None and before[0] == raw and before[1] is schemas:
+            loaded = before[2]
         else:
-            files[stem] = load_file(raw, name)
+            loaded = load_file(raw, name)
+            loaded.problems += _shape_problems(loaded, folder or stem, schemas)
+        if kept is not None:
+            kept[name] = (raw, schemas, loaded)
+        if folder:
+            folders[folder][stem] = loaded
+        else:
+            files[stem] = loaded
     return files, folders, problems
 
 
