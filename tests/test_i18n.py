@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
 from crisisplan import check_plan, i18n, render, site
 
 from plan_text import plan_strings, without_format_words
 from conftest import ROOT, TODAY
+from catalogues import write_catalogue
 
 LOCALE = ROOT / "theme" / "locale"
 TEMPLATES = ROOT / "theme" / "pages"
@@ -266,17 +267,8 @@ def test_a_traditional_chinese_dictionary_segments_the_text(zh_plan):
     assert "網路" in list(tokenizer.cut("在網路上有人留下負評"))
 
 
-def _catalogue(path: Path, locale: str, messages: dict) -> None:
-    catalogue = Catalog(locale=locale)
-    for msgid, msgstr in messages.items():
-        catalogue.add(msgid, msgstr)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as file:
-        write_po(file, catalogue)
-
-
 def test_an_organisation_overrides_one_message(tmp_path, zh_plan):
-    _catalogue(tmp_path / "theme" / "locale" / "zh_TW.po", "zh_TW", {"Checklist": "待辦清單"})
+    write_catalogue(tmp_path / "theme" / "locale" / "zh_TW.po", "zh_TW", {"Checklist": "待辦清單"})
     (tmp_path / "theme" / "pages").mkdir()
     pages = render.render_pages(zh_plan, [tmp_path / "theme" / "pages", TEMPLATES], changes_markdown="")
     assert "## 待辦清單 {#checklist}" in pages["playbooks/hijacked-account.md"]
@@ -285,7 +277,7 @@ def test_an_organisation_overrides_one_message(tmp_path, zh_plan):
 
 def test_a_third_language_is_one_catalogue_file(tmp_path, zh_plan):
     plan = copy.copy(zh_plan)
-    _catalogue(tmp_path / "theme" / "locale" / "fr.po", "fr",
+    write_catalogue(tmp_path / "theme" / "locale" / "fr.po", "fr",
                {"Checklist": "Liste de contrôle", "%(minutes)s min": "%(minutes)s min", "yyyy-MM-dd": "d MMMM y"})
     (tmp_path / "theme" / "pages").mkdir()
     words = i18n.language("fr-FR", render.locale_dirs([tmp_path / "theme" / "pages", TEMPLATES]))

@@ -11,6 +11,7 @@ from crisisplan.problems import format_problems
 from crisisplan.schema import load_schemas
 
 from conftest import FULL_PLAN, ROOT, TODAY
+from catalogues import write_catalogue
 
 SCHEMA_DIR = ROOT / "schema"
 
@@ -72,28 +73,16 @@ def test_a_schema_added_or_removed_is_noticed(tmp_path):
     assert "extra" not in load_schemas(folder).by_name
 
 
-def _catalogue(path, locale: str, messages: dict) -> None:
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
-
-    catalogue = Catalog(locale=locale)
-    for source, translated in messages.items():
-        catalogue.add(source, translated)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as file:
-        write_po(file, catalogue)
-
-
 def test_an_edited_catalogue_is_read_again(tmp_path):
     from crisisplan import i18n
 
     locale = tmp_path / "locale"
-    _catalogue(locale / "fr.po", "fr", {"Checklist": "Liste de contrôle"})
+    write_catalogue(locale / "fr.po", "fr", {"Checklist": "Liste de contrôle"})
     first = i18n.language("fr", [locale])
     assert first.gettext("Checklist") == "Liste de contrôle"
     assert i18n.language("fr", [locale]) is first  # unchanged: the catalogue is not read again
     before = (locale / "fr.po").stat().st_mtime_ns
-    _catalogue(locale / "fr.po", "fr", {"Checklist": "Liste des tâches"})
+    write_catalogue(locale / "fr.po", "fr", {"Checklist": "Liste des tâches"})
     os.utime(locale / "fr.po", ns=(before + 2_000_000_000, before + 2_000_000_000))
     assert i18n.language("fr", [locale]).gettext("Checklist") == "Liste des tâches"
 
