@@ -108,12 +108,26 @@ def test_workflows_and_pre_commit_pin_this_version_and_use_the_commands_only(tmp
                     'crisisplan check-version-bump "origin/$BASE_REF" plan'):
         assert command in pull_request
     assert "crisisplan publish plan --check" in publish and "mike deploy --push" in publish
+    # crisisplan's repository address is not in its metadata yet: the hook runs from PyPI, pinned.
     pre_commit = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hook_repo, = pre_commit["repos"]
-    assert hook_repo["rev"] == f"v{version}"
-    assert [hook["id"] for hook in hook_repo["hooks"]] == ["crisisplan-validate"]
+    assert hook_repo["repo"] == "local"
+    hook, = hook_repo["hooks"]
+    assert hook["additional_dependencies"] == [f"crisisplan=={version}"]
+    assert {k: v for k, v in hook.items() if k != "additional_dependencies"} == scaffold.HOOK
     ignored = (repo / ".gitignore").read_text(encoding="utf-8").split()
     assert {"site/", ".site.lock", ".site.building-*/", ".venv/"} <= set(ignored)
+
+
+def test_pre_commit_pins_crisisplans_repository_by_tag_where_its_address_is_known():
+    repos = yaml.safe_load(scaffold.pre_commit_repos("1.2.3", "https://git.example/crisisplan.git"))
+    assert repos == [{"repo": "https://git.example/crisisplan.git", "rev": "v1.2.3",
+                      "hooks": [{"id": "crisisplan-validate"}]}]
+
+
+def test_the_local_hook_is_the_one_crisisplans_repository_declares():
+    declared, = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {k: v for k, v in declared.items() if k != "description"} == scaffold.HOOK
 
 
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):

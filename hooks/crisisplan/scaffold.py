@@ -18,6 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from string import Template
 
+import yaml
+
 from . import editor_schema, i18n
 from .schema import bundled_dir
 
@@ -38,9 +40,11 @@ FILES: dict[str, str | None] = {
     ".vscode/extensions.json": "vscode-extensions.json",
 }
 
-# crisisplan's own repository, for .pre-commit-config.yaml, unless the
-# installed package's metadata names it (Project-URL: Repository or Source).
-REPOSITORY_PLACEHOLDER = "https://example.invalid/crisisplan.git  # set crisisplan's repository URL"
+# The pre-commit hook crisisplan's repository declares in .pre-commit-hooks.yaml
+# (a test keeps the two alike), for a new repository to run from PyPI while
+# crisisplan's own repository address is not known.
+HOOK = {"id": "crisisplan-validate", "name": "Validate the crisis plan", "entry": "crisisplan validate",
+        "language": "python", "files": r"^plan/.*\.yaml$", "pass_filenames": False}
 
 EXAMPLE_NOTE = """\
 # THIS IS AN EXAMPLE PLAN, written by `crisisplan new` for a fictional ferry
@@ -83,7 +87,8 @@ def version() -> str:
     return metadata.version("crisisplan")
 
 
-def repository_url() -> str:
+def repository_url() -> str | None:
+    """crisisplan's own repository, as the installed package's metadata names it (Project-URL)."""
     try:
         urls = metadata.metadata("crisisplan").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
@@ -92,7 +97,18 @@ def repository_url() -> str:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("repository", "source") and url.strip():
             return url.strip()
-    return REPOSITORY_PLACEHOLDER
+    return None
+
+
+def pre_commit_repos(version: str, repository: str | None) -> str:
+    """The `repos:` entry of a new repository's .pre-commit-config.yaml: crisisplan's
+    repository at the tag `v<version>` where its address is known, else the same
+    hook run from PyPI's crisisplan at `version` (pre-commit's `repo: local`)."""
+    if repository:
+        repos = [{"repo": repository, "rev": f"v{version}", "hooks": [{"id": HOOK["id"]}]}]
+    else:
+        repos = [{"repo": "local", "hooks": [{**HOOK, "additional_dependencies": [f"crisisplan=={version}"]}]}]
+    return yaml.safe_dump(repos, sort_keys=False, allow_unicode=True)
 
 
 def new_repository(target: str | Path, organisation: str | None = None, language: str = "en") -> list[Path]:
@@ -110,7 +126,7 @@ def new_repository(target: str | Path, organisation: str | None = None, language
     values = {
         "organisation": organisation or "Your organisation",
         "version": version(),
-        "repository": repository_url(),
+        "pre_commit_repos": pre_commit_repos(version(), repository_url()),
         "language": language,
         "search_language": language.split("-")[0],
     }
