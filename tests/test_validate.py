@@ -283,3 +283,20 @@ def test_nothing_is_kept_between_runs_that_could_run_code(tmp_path):
     assert sorted(p for p in tmp_path.rglob("*")) == before
     sources = (Path(__file__).parent.parent / "hooks" / "crisisplan").rglob("*.py")
     assert [p.name for p in sources if re.search(r"\b(pickle|marshal|shelve|bytecode_cache)\b", p.read_text())] == []
+
+
+def test_a_plan_repositorys_own_translation_rewords_a_message(tmp_path, monkeypatch, capsys):
+    """theme/locale/ beside plan/ (as crisisplan new lays it out) changes a message's
+    words for validate as for the handbook; the rest stays packaged."""
+    from catalogues import write_catalogue
+
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    make_plan(tmp_path, {})
+    about = tmp_path / "plan" / "about.yaml"
+    about.write_text(about.read_text().replace("owner: ana", "owner: anna").replace("language: en", "language: zh-TW"))
+    write_catalogue(tmp_path / "theme" / "locale" / "zh_TW.po", "zh_TW",
+                    {"The plan is valid.": "計畫完全正確。", "%(errors)s and %(warnings)s.": "共 %(errors)s，%(warnings)s。"})
+    out, err = run_cli(["validate", "plan"], capsys)[1:]
+    assert "「anna」不是 contacts.yaml 裡的人員" in out
+    assert err == "已檢查 plan/：共 1 個錯誤，0 個警告。\n"

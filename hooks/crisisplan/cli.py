@@ -8,7 +8,7 @@ import sys
 
 from .audience import AUDIENCES
 from .plan import check_plan
-from .i18n import LOCALE_FOLDER
+from .i18n import reader_language
 from .messages import _, ngettext, say
 from .problems import ERROR, Problem, format_problems, summary
 
@@ -123,32 +123,13 @@ def run_validate(args) -> int:
     fmt = args.format or ("github" if _in_github_actions() else "text")
     plan_dir = args.plan_dir or "plan"
     report = check_plan(plan_dir, today=args.today)
-    words = messages_language(report, plan_dir, args.lang)
+    words = reader_language(report.plan, args.lang)
     sys.stdout.write(format_problems(report.problems, fmt, words))
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     checked = _("Checked %(folder)s: %(summary)s").format(folder=os.path.join(plan_dir, ""),
                                                       summary=summary(report.problems, words))
     print(checked.say(words), file=sys.stderr)
     return 1 if failed else 0
-
-
-def language_of(tag: str | None):
-    """The language `tag` names, else the locale's, else English (i18n.reader_language)."""
-    from .i18n import reader_language
-
-    return reader_language(None, tag)
-
-
-def messages_language(report, plan_dir, explicit: str | None = None):
-    """The language to report a plan's problems in (i18n.reader_language), with
-    the plan repository's own translations (theme/locale/ beside plan/) on top."""
-    from pathlib import Path
-
-    from .i18n import packaged_locale_dir, reader_language
-
-    own = Path(plan_dir).resolve().parent / "theme" / LOCALE_FOLDER
-    folders = [packaged_locale_dir()] + ([own] if own.is_dir() and own != packaged_locale_dir().resolve() else [])
-    return reader_language(report.plan, explicit, locale_dirs=folders)
 
 
 def package_version() -> str:
@@ -164,14 +145,13 @@ def package_version() -> str:
 def run_diff(args) -> int:
     from .audience import redact
     from .diff import diff_plans, format_markdown, format_text
-    from .i18n import language
     from .versions import GitError, plan_source
 
     try:
         with plan_source(args.old, plan_path=args.plan_path) as old_dir, \
                 plan_source(args.new, plan_path=args.plan_path) as new_dir:
             old, new = check_plan(old_dir), check_plan(new_dir)
-            words = language(args.lang) if args.lang else messages_language(new, new_dir)
+            words = reader_language(new.plan, args.lang)
             notes = [_diff_note(label, report, words) for label, report in (("old", old), ("new", new))]
             if old.plan is None or new.plan is None:
                 print("\n".join(filter(None, notes)), file=sys.stderr)
@@ -181,7 +161,7 @@ def run_diff(args) -> int:
         print(f"crisisplan diff: {exc}", file=sys.stderr)
         return 2
     result.notes = [n for n in notes if n]
-    chosen = language(args.lang) if args.lang else None  # None: the new plan's language
+    chosen = words if args.lang else None  # None: the new plan's language
     sys.stdout.write(format_markdown(result, chosen) if args.format == "markdown" else format_text(result, chosen))
     return 0
 
@@ -259,8 +239,7 @@ def run_schema(args) -> int:
     from .editor_schema import SUFFIX, EditorSchemaError, vscode_settings, write_json_schemas
 
     plan_dir = Path(args.plan_dir)
-    report = check_plan(plan_dir) if plan_dir.is_dir() else None
-    words = messages_language(report, plan_dir, args.lang) if report else language_of(args.lang)
+    words = reader_language(check_plan(plan_dir).plan if plan_dir.is_dir() else None, args.lang)
     try:
         written = write_json_schemas(Path(args.json_dir), language=words)
     except EditorSchemaError as exc:

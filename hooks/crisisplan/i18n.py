@@ -54,9 +54,7 @@ def packaged_locale_dir() -> Path:
 
 def plan_language(plan) -> str:
     """The plan's language tag (about.yaml plan.language), English when it has none."""
-    about = (plan["about"].get("plan") or {}) if plan is not None else {}
-    tag = about.get("language")
-    return tag.strip() if isinstance(tag, str) and tag.strip() else DEFAULT_LANGUAGE
+    return _declared_language(plan) or DEFAULT_LANGUAGE
 
 
 def parse_tag(tag: str) -> Locale:
@@ -264,14 +262,20 @@ def for_plan(plan, locale_dirs: list[Path] | None = None) -> Language:
     return language(plan_language(plan), locale_dirs)
 
 
-def reader_language(plan=None, explicit: str | None = None, environ=None,
-                    locale_dirs: list[Path] | None = None) -> Language:
-    """The language `crisisplan validate` (and a failed build) reports problems in:
-    `explicit` (--lang), else the plan's own (plan.language), else the
-    environment's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads
-    them), else English."""
+def reader_language(plan=None, explicit: str | None = None, environ=None) -> Language:
+    """The language `crisisplan validate` (and a failed build, publish, diff)
+    reports problems in: `explicit` (--lang), else the plan's own
+    (plan.language), else the environment's locale (LANGUAGE, LC_ALL,
+    LC_MESSAGES, LANG, as gettext reads them), else English; with the plan
+    repository's own translations on top of the packaged ones
+    (`theme/locale/` beside the plan folder, as `crisisplan new` lays it out)."""
     tag = explicit or _declared_language(plan) or _environment_language(os.environ if environ is None else environ)
-    return language(tag or DEFAULT_LANGUAGE, locale_dirs)
+    folders = [packaged_locale_dir()]
+    if plan is not None:
+        own = Path(plan.root).resolve().parent / "theme" / LOCALE_FOLDER
+        if own.is_dir() and own != folders[0].resolve():
+            folders.append(own)
+    return language(tag or DEFAULT_LANGUAGE, folders)
 
 
 def _declared_language(plan) -> str | None:
