@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import i18n, phones, platforms
+from .cjk import CJK, CJK_CHARACTERS
 from .messages import UNSPACED_LANGUAGES, Date, Listing, Message, Phrase, _, ngettext, pgettext, say
 from .plan import Plan
 from .schema import Schemas, load_schemas
@@ -803,9 +804,7 @@ def _or_empty(value, kind=dict):
 
 # A word of a text: a CJK character (Chinese and Japanese put no spaces
 # between words, so each character counts), or a run of anything else up to a space.
-_CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_WORD = re.compile(f"[{_CJK_CHAR}]|[^\\s{_CJK_CHAR}]+")
-_CJK = re.compile(f"[{_CJK_CHAR}]")
+_WORD = re.compile(f"[{CJK_CHARACTERS}]|[^\\s{CJK_CHARACTERS}]+")
 _CJK_PER_WORD = 2  # characters of Chinese that say about as much as a word of English
 
 
@@ -817,7 +816,7 @@ def _rejoined(words: list[str]) -> str:
     """Words back into text: a space between two words unless one side is CJK."""
     out = ""
     for word in words:
-        if out and not _CJK.match(out[-1]) and not _CJK.match(word):
+        if out and not CJK.match(out[-1]) and not CJK.match(word):
             out += " "
         out += word
     return out
@@ -825,7 +824,7 @@ def _rejoined(words: list[str]) -> str:
 
 def _length(words: list[str]) -> float:
     """How long a text reads, in words of English."""
-    return sum(1 / _CJK_PER_WORD if _CJK.match(w) else 1 for w in words)
+    return sum(1 / _CJK_PER_WORD if CJK.match(w) else 1 for w in words)
 
 
 def _is_long(*texts: str) -> bool:
@@ -948,10 +947,10 @@ def _headline(result: PlanDiff, lang: i18n.Language) -> str:
 def _render_words(change: Change, render) -> str:
     """The rewording, each segment rendered; no space between segments where Chinese meets Chinese."""
     before, after = change.before or "", change.after or ""
-    cjk = bool(_CJK.search(before + after))
+    cjk = bool(CJK.search(before + after))
     out, previous = "", ""
     for kind, words in word_diff(before, after, CONTEXT_WORDS * (_CJK_PER_WORD if cjk else 1)):
-        if out and not (_CJK.match(previous[-1:]) and _CJK.match(words[:1])):
+        if out and not (CJK.match(previous[-1:]) and CJK.match(words[:1])):
             out += " "
         out += render(kind, words)
         previous = words

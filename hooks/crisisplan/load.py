@@ -27,6 +27,7 @@ from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, Mappi
                          StreamEndEvent, StreamStartEvent)
 from yaml.nodes import ScalarNode
 
+from .cjk import CJK
 from .messages import _
 from .problems import ERROR, Problem
 
@@ -595,13 +596,6 @@ class _CommaRun:
         self.comma = None     # (line, col), 0-based, of the first comma
 
 
-# Chinese and Japanese characters and their punctuation, which are written
-# without spaces between them (not Hangul: Korean separates words by spaces).
-_CJK = re.compile(r"[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3200-\u32ff"
-                  r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff01-\uff60"
-                  r"\U00020000-\U0003134f]")
-
-
 def _join_cjk(folded: str, literal: str) -> str:
     """`folded` with the spaces that stand for a line break between two CJK
     characters of `literal` taken out; `folded` itself if the two do not line up."""
@@ -611,7 +605,7 @@ def _join_cjk(folded: str, literal: str) -> str:
         if i < len(literal) and literal[i] == folded[j]:
             out.append(folded[j])
         elif i < len(literal) and literal[i] == "\n" and folded[j] == " ":
-            joined = 0 < i < len(literal) - 1 and _CJK.match(literal[i - 1]) and _CJK.match(literal[i + 1])
+            joined = 0 < i < len(literal) - 1 and CJK.match(literal[i - 1]) and CJK.match(literal[i + 1])
             if not joined:
                 out.append(" ")
         elif i < len(literal) and literal[i] == "\n":

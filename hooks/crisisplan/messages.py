@@ -33,6 +33,8 @@ import datetime as dt
 import re
 from typing import Callable, Iterable
 
+from .cjk import CJK, WIDE_PUNCTUATION
+
 
 class Message(str):
     """English text that can say itself in another language."""
@@ -198,8 +200,8 @@ def _meet(left: str, right: str, spaced: bool) -> str:
 
 
 def _cjk(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003ffff"
+    return CJK.match(char) is not None
 
 
 def _wide_punctuation(char: str) -> bool:
-    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef" or char in "…—"
+    return WIDE_PUNCTUATION.match(char) is not None
