@@ -27,6 +27,13 @@ from .trees import tree_issues
 # packaged section registry; a checked plan passes its own registry's nouns).
 KIND_HOME = load_schemas().sections.nouns
 
+
+def kind_noun(kind: str) -> Message:
+    """What an id of `kind` refers to, in words ("a person in contacts.yaml"),
+    for the format reference and editors' help; the catalogues translate the
+    registry's nouns (i18n.extract_sections)."""
+    return Phrase(KIND_HOME[kind]) if kind in KIND_HOME else _("a %(kind)s", kind=kind)
+
 # Post length limits by platform, from the one platforms table.
 PLATFORM_LIMITS = platforms.LIMITS
 

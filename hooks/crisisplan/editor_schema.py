@@ -22,8 +22,8 @@ import json
 import re
 from pathlib import Path
 
-from .crosscheck import KIND_HOME
-from .messages import Message, Phrase, _, ngettext, say
+from .crosscheck import kind_noun
+from .messages import Phrase, _, ngettext, say
 from .plan import DOMAIN_FILES, DOMAIN_FOLDERS
 from .problems import Problem
 from .schema import load_schemas, schema_dir as default_schema_dir
@@ -268,7 +268,7 @@ def _help(rules: dict, cerberus_types: list[str], language=None) -> tuple[str, s
     notes = []
     ref = rules.get("ref")
     if ref:
-        notes.append(_("The id of %(noun)s.", noun=_noun(ref)))
+        notes.append(_("The id of %(noun)s.", noun=kind_noun(ref)))
     if rules.get("defines"):
         notes.append(_("No other %(kind)s may have the same id.", kind=str(rules["defines"]).replace("-", " ")))
     notes += [words for rule, words in _PLAN_CHECKS.items() if rules.get(rule)]
@@ -303,15 +303,10 @@ def _help(rules: dict, cerberus_types: list[str], language=None) -> tuple[str, s
         facts.append(ngettext("At least %(count)s entry.", "At least %(count)s entries.", count, count=count))
     inner_ref = inner.get("ref")
     if inner_ref and not ref:
-        facts.append(_("Each is the id of %(noun)s.", noun=_noun(inner_ref)))
+        facts.append(_("Each is the id of %(noun)s.", noun=kind_noun(inner_ref)))
     if meta:
         facts += notes
     return description, " ".join(say(fact, language) for fact in facts)
-
-
-def _noun(kind) -> Message:
-    """What an id of `kind` refers to, in words ("a person in contacts.yaml")."""
-    return Phrase(KIND_HOME[kind]) if kind in KIND_HOME else _("a %(kind)s", kind=kind)
 
 
 def _markdown(text: str) -> str:

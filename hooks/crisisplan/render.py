@@ -34,7 +34,8 @@ import jinja2
 from . import i18n, platforms
 from . import phones
 from . import audience
-from .crosscheck import DRILL_GAP_DAYS, KIND_HOME, PLATFORM_LIMITS, post_length
+from .crosscheck import DRILL_GAP_DAYS, PLATFORM_LIMITS, kind_noun, post_length
+from .messages import say
 from .plan import Plan, local_schema_dir
 from .schema import load_schemas
 from .sections import Registry
@@ -731,12 +732,6 @@ def _list_of(lang: i18n.Language, inner: str | None) -> str:
             "boolean": lang.pgettext("field type", "list of yes or no")}.get(inner, lang.pgettext("field type", "list of values"))
 
 
-def _ref_noun(lang: i18n.Language, ref: str) -> str:
-    """What an id refers to, in words ("a person in contacts.yaml"), from the
-    section registry; the catalogues translate it (i18n.extract_sections)."""
-    return lang.gettext(KIND_HOME[ref]) if ref in KIND_HOME else "a " + ref
-
-
 def _fields(schema: dict, prefix: str, lang: i18n.Language):
     for name, rules in schema.items():
         if not isinstance(rules, dict):
@@ -772,7 +767,7 @@ def _field(path: str, rules: dict, lang: i18n.Language) -> Field:
     details = []
     ref = rules.get("ref") or (inner.get("ref") if isinstance(inner, dict) else None)
     if ref:
-        details.append(_("the id of %(thing)s") % {"thing": _ref_noun(lang, ref)})
+        details.append(_("the id of %(thing)s") % {"thing": say(kind_noun(ref), lang)})
     if rules.get("allowed"):
         details.append(_("one of %(values)s") % {"values": ", ".join(f"`{a}`" for a in rules["allowed"])})
     if "min" in rules or "max" in rules:
