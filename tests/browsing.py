@@ -128,6 +128,12 @@ def plan():
     return check_plan(FULL_PLAN, today=TODAY).plan
 
 
+def ready(page) -> None:
+    """Wait until Material's script has started (after the first paint, see handbook.js) and the
+    theme's script has named what Material added."""
+    page.wait_for_selector("html[data-handbook-ready]", state="attached")
+
+
 def search(page, words: str):
     page.locator("label.md-search__icon, .md-search__input").first.click()
     # A query typed before the index is loaded is dropped: wait for it.

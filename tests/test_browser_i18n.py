@@ -17,7 +17,7 @@ import pytest
 
 from crisisplan import check_plan
 
-from browsing import DESKTOP, serve, sync_api  # fixtures: browser (one for every browser test file)
+from browsing import DESKTOP, ready, serve, sync_api  # fixtures: browser (one for every browser test file)
 from plan_text import plan_strings, without_format_words
 from conftest import ROOT, TODAY
 from handbook_build import mkdocs_build
@@ -98,7 +98,7 @@ def test_the_chinese_handbook_speaks_chinese_around_the_plans_own_text(page, ser
                    if p.name != "404.html")
     for path in paths:
         page.goto(f"{server}/{path}")
-        page.wait_for_load_state("load")
+        ready(page)
         if path == paths[0]:
             assert page.locator("html").get_attribute("lang") == "zh-TW"
         text = " ".join(page.evaluate(VISIBLE_TEXT).split())

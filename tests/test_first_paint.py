@@ -26,6 +26,27 @@ def test_a_published_page_has_deferred_scripts_and_its_policy():
     assert 'http-equiv="Content-Security-Policy"' in page
 
 
+BUNDLE = '<script defer src="../assets/javascripts/bundle.a5f9d56c.min.js"></script>'
+STARTER = '<script defer src="../javascripts/handbook.js" data-words="{}"></script>'
+
+
+def test_materials_bundle_is_fetched_but_left_for_the_theme_script_to_run():
+    page = first_paint.material_after_paint(f"<body>{STARTER}{BUNDLE}</body>")
+    assert page == (f'<body>{STARTER}<link rel="preload" as="script" '
+                    'href="../assets/javascripts/bundle.a5f9d56c.min.js" data-handbook-start></body>')
+
+
+def test_without_the_theme_script_materials_bundle_is_left_to_run_as_before():
+    # (an organisation's main.html that leaves out handbook.js: nothing else would run Material)
+    page = f'<body><script defer src="../javascripts/other.js"></script>{BUNDLE}</body>'
+    assert first_paint.material_after_paint(page) == page
+
+
+def test_a_published_page_runs_material_after_the_first_paint():
+    page = site.finished_page(f"<html><head></head><body>{STARTER}{BUNDLE}</body></html>")
+    assert "data-handbook-start" in page and "<script defer src=\"../assets/javascripts/bundle" not in page
+
+
 CSS = ('@charset "utf-8";:root{--md-x:1}/* a comment */.md-used,.md-unused{color:red}.md-unused .md-used{color:blue}'
        '.md-used:not(.md-unused){margin:0}[data-md-color-primary=pink]{--c:pink}'
        '[data-md-color-primary=custom]{--c:red}a[href^="#"]{x:y}'

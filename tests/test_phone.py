@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import DESKTOP, PHONE, sync_api  # fixtures: browser, context, built, server, plan
+from browsing import DESKTOP, PHONE, ready, sync_api  # fixtures: browser, context, built, server, plan
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -57,7 +57,7 @@ def test_no_accessibility_violations_on_any_page(context, server, built, axe_sou
     found = {}
     for path in all_pages(built):
         page.goto(f"{server}/{path}")
-        page.wait_for_load_state("load")
+        ready(page)
         use_scheme(page, scheme)
         problems = violations(page, axe_source)
         if problems:
@@ -74,6 +74,7 @@ def open_diagram(page):
 def test_an_open_diagram_has_no_accessibility_violations(context, server, axe_source, scheme):
     page = context(viewport=PHONE).new_page()
     page.goto(f"{server}/{TRIAGE}")
+    ready(page)
     use_scheme(page, scheme)
     open_diagram(page)
     assert violations(page, axe_source) == []
@@ -219,17 +220,36 @@ RENDER_BLOCKING_BUDGET = 120 * 1024
 def test_the_first_paint_waits_for_no_script_and_little_css(context, server, built, path):
     if "*" in path:
         path = sorted(p.relative_to(built).as_posix() for p in built.glob(path))[0]
-    page = context(viewport=PHONE).new_page()
+    ctx = context(viewport=PHONE)
+    # When Material's bundle starts: the first thing it does is to mark <html> with "js".
+    # (The init script runs before <html> exists: it watches the whole document.)
+    ctx.add_init_script("""new MutationObserver((changes, observer) => {
+        if (document.documentElement && document.documentElement.classList.contains('js')) {
+            window.materialStarted = performance.now();
+            observer.disconnect();
+        }
+    }).observe(document, {attributes: true, subtree: true, attributeFilter: ['class']});""")
+    page = ctx.new_page()
     page.goto(f"{server}/{path}")
     page.wait_for_load_state("load")
+    page.wait_for_function("() => window.materialStarted !== undefined")
+    # Material's script runs after the page's text has been drawn, and no earlier than two frames after it.
+    painted = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    assert page.evaluate("window.materialStarted") > painted
+    # It was fetched with the page all the same, not after the paint.
+    bundle = page.evaluate("""performance.getEntriesByType('resource')
+        .filter(entry => /assets\\/javascripts\\/bundle\\.[0-9a-f]+\\.min\\.js$/.test(entry.name))
+        .map(entry => ({start: entry.startTime, initiator: entry.initiatorType}))""")
+    assert [entry["initiator"] for entry in bundle] == ["link"], bundle
     blocking = page.evaluate("""() => performance.getEntriesByType('resource')
         .filter(entry => entry.renderBlockingStatus === 'blocking')
         .map(entry => ({url: entry.name, type: entry.initiatorType, bytes: entry.decodedBodySize}))""")
     assert [entry["url"] for entry in blocking if entry["type"] == "script"] == []
     assert [entry["url"] for entry in blocking if entry["type"] == "link"], "no stylesheet? the page is unstyled"
     assert sum(entry["bytes"] for entry in blocking) <= RENDER_BLOCKING_BUDGET, blocking
-    # Deferred, Material's script still ran, and mounted its components on DOMContentLoaded:
-    # a copy button on each block to copy (the playbook's holding statements).
+    # Started after the paint, Material's script still mounted its components (on the DOMContentLoaded
+    # event the theme's script gives it): a copy button on each block to copy (the playbook's holding
+    # statements).
     assert page.evaluate("document.documentElement.classList.contains('js')")
     blocks = page.locator(".md-typeset pre > code").count()
     sync_api.expect(page.locator(".md-typeset pre .md-code__button, .md-typeset pre .md-clipboard")).to_have_count(

@@ -12,6 +12,15 @@ Two changes, made to the built site and kept apart from MkDocs:
   which is when Material's bundle starts its work; the pages have no inline
   script that comes after a script file (their Content-Security-Policy would
   refuse an unknown one), so nothing runs in another order than before.
+- **Material's script runs after the first paint** (`material_after_paint`,
+  for every page that loads the theme's own script, javascripts/handbook.js):
+  Material's bundle becomes `<link rel="preload" as="script">` in the same
+  place, so that it is still fetched with the page, and handbook.js runs it
+  once the page has been drawn, then tells it that the page is ready (a
+  DOMContentLoaded event of its own, the event Material starts on). On a
+  phone, Material's start-up is half a second of work that no longer holds
+  back the page's text; what a reader needs first (the text, links, the
+  tree's steps, checklists) never needed it.
 - **Material's stylesheets lose the rules no page can use**
   (`trim_stylesheets`, once the whole site is built): a rule is kept when
   each class and attribute value its selector names is named somewhere in
@@ -34,6 +43,12 @@ MATERIAL_STYLESHEETS = re.compile(r"^(main|palette)\.([0-9a-f]{8})\.min\.css$")
 STYLESHEET_FOLDER = "assets/stylesheets"
 
 _SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+# Material's bundle, as its base.html loads it: assets/javascripts/bundle.<hash>.min.js
+_MATERIAL_BUNDLE = re.compile(
+    r'<script\b[^>]*?\bsrc="([^"]*assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js)"[^>]*>\s*</script>')
+# The theme's own script, which starts Material's (theme/javascripts/handbook.js).
+STARTER = re.compile(r'<script\b[^>]*\bsrc="[^"]*javascripts/handbook\.js"')
+START_ATTRIBUTE = "data-handbook-start"
 _WORD = re.compile(r"[\w-]+")
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _ATTRIBUTE_VALUE = re.compile(r"\[[\w-]+[~|^$*]?=[\"']?([^\"'\]\s]+)")
@@ -54,6 +69,15 @@ def deferred_scripts(html: str) -> str:
         return f"<script defer{attributes}>"
 
     return _SCRIPT_TAG.sub(defer, html)
+
+
+def material_after_paint(html: str) -> str:
+    """`html` with Material's bundle fetched but not run (see the module's words): run by the
+    theme's script after the first paint. A page without that script is left as it is."""
+    if not STARTER.search(html):
+        return html
+    return _MATERIAL_BUNDLE.sub(
+        lambda match: f'<link rel="preload" as="script" href="{match.group(1)}" {START_ATTRIBUTE}>', html, count=1)
 
 
 # --- trimming stylesheets -------------------------------------------------------------------
@@ -155,15 +179,28 @@ def trim_css(css: str, names: set[str]) -> str:
     return "".join(kept)
 
 
+_ATTRIBUTE_OR_SCRIPT = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')|<script\b[^>]*>(.*?)</script>""",
+                                  re.DOTALL | re.IGNORECASE)
+
+
+def _markup(text: str, suffix: str) -> str:
+    """The part of a page or script that can name a class or an attribute value: a script
+    whole, a page's attribute values and inline scripts."""
+    if suffix != ".html":
+        return text
+    return " ".join("".join(parts) for parts in _ATTRIBUTE_OR_SCRIPT.findall(text))
+
+
 # The words of each file of the last build, by a digest of its bytes: under `mkdocs serve`
 # a rebuild writes the same scripts (Mermaid's alone is 3.5 MB) and mostly the same pages again.
 _words_of: dict[bytes, frozenset[str]] = {}
 
 
 def site_names(site_dir: Path) -> set[str]:
-    """Every word of every page and script of the site: the class names and attribute
-    values a page can carry, whether written in it or added by a script. (The search
-    index is text, not code: left out.)"""
+    """The class names and attribute values a page of the site can carry, whether written in
+    it or added by a script: the words of the pages' attribute values and inline scripts, and
+    every word of the script files. (A page's text is not markup, and the search index is
+    text: both left out.)"""
     names: set[str] = set()
     seen: dict[bytes, frozenset[str]] = {}
     for path in site_dir.rglob("*"):
@@ -172,7 +209,7 @@ def site_names(site_dir: Path) -> set[str]:
             key = hashlib.blake2b(raw, digest_size=16).digest()
             words = seen.get(key) or _words_of.get(key)
             if words is None:
-                words = frozenset(_WORD.findall(raw.decode("utf-8", errors="replace")))
+                words = frozenset(_WORD.findall(_markup(raw.decode("utf-8", errors="replace"), path.suffix)))
             seen[key] = words
             names.update(words)
     _words_of.clear()

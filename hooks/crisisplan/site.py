@@ -358,9 +358,10 @@ def content_security_policy(html: str) -> str:
 
 
 def finished_page(html: str) -> str:
-    """A built page as it is published: its scripts deferred, so that none holds
-    back the first paint (see first_paint.py), and its Content-Security-Policy."""
-    return with_content_security_policy(first_paint.deferred_scripts(html))
+    """A built page as it is published: its scripts deferred and Material's run after the
+    first paint, so that none holds back the page's text (see first_paint.py), and its
+    Content-Security-Policy."""
+    return with_content_security_policy(first_paint.material_after_paint(first_paint.deferred_scripts(html)))
 
 
 def with_content_security_policy(html: str) -> str:

@@ -23,7 +23,14 @@
    3. What Material's script adds to a page is made reachable and named:
       checklist boxes can be ticked, by keyboard too, and are named by their
       item; a table wider than the screen scrolls by keyboard; the button
-      bars of copyable blocks are told apart. */
+      bars of copyable blocks are told apart.
+
+   4. Material's script runs after the page has been drawn. The built pages
+      name Material's bundle in <link rel="preload" data-handbook-start>
+      (crisisplan/first_paint.py), so it is fetched with the page but not
+      run: this runs it two frames after the first paint, then fires the
+      DOMContentLoaded event Material starts on. On a phone Material's
+      start-up is half a second of work; the text comes first. */
 (function () {
   "use strict";
 
@@ -276,19 +283,102 @@
     scrollingTables();
     codeBars();
     startDiagrams();
+    // Everything is in place (the browser tests wait for this).
+    document.documentElement.setAttribute("data-handbook-ready", "");
   }
 
-  // Material mounts its components on DOMContentLoaded; this file is loaded
-  // before its bundle, so its handlers run first: wait one turn for Material.
-  // Both scripts are deferred (crisisplan/first_paint.py): they run once the
-  // page has been read, when readyState is already "interactive" but
-  // DOMContentLoaded, which Material waits for, has not fired yet.
+  /* 4. Material after the first paint ------------------------------------ */
+
+  // Material picks the colour scheme of the reader's device when it starts
+  // (and remembers it, for its own script in <head> on the next page). It
+  // now starts after the first paint: pick it here, before, as it will.
+  function deviceScheme() {
+    try {
+      if (typeof window.__md_get !== "function" || window.__md_get("__palette")) {
+        return;  // Material's script in <head> has set the remembered one
+      }
+    } catch (error) { /* no storage: Material will not remember either */ }
+    var inputs = document.querySelectorAll("input[data-md-color-media]");
+    for (var i = 0; i < inputs.length; i++) {
+      if (matchMedia(inputs[i].getAttribute("data-md-color-media")).matches) {
+        ["media", "scheme", "primary", "accent"].forEach(function (key) {
+          document.body.setAttribute("data-md-color-" + key, inputs[i].getAttribute("data-md-color-" + key));
+        });
+        return;
+      }
+    }
+  }
+
+  // `then` once the page's text has been drawn (its first contentful paint)
+  // and two more frames have gone by.
+  function afterPaint(then) {
+    var done = false;
+    function once() {
+      if (!done) {
+        done = true;
+        then();
+      }
+    }
+    function twoFrames() {
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () { setTimeout(once, 0); });
+      });
+    }
+    var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+    if (types.indexOf("paint") < 0 || performance.getEntriesByName("first-contentful-paint").length) {
+      twoFrames();
+    } else {
+      new PerformanceObserver(function (list, observer) {
+        if (list.getEntriesByName("first-contentful-paint").length) {
+          observer.disconnect();
+          twoFrames();
+        }
+      }).observe({ type: "paint", buffered: true });
+    }
+    setTimeout(once, 1500);  // a page opened in a background tab draws nothing
+  }
+
+  // Run the scripts named by <link data-handbook-start>, in order, then tell
+  // them the page is ready; `then` runs after Material has mounted.
+  function startMaterial(links, then) {
+    var left = links.length;
+    Array.prototype.forEach.call(links, function (link) {
+      var tag = document.createElement("script");
+      tag.src = link.href;
+      tag.async = false;
+      tag.onload = tag.onerror = function () {
+        left -= 1;
+        if (left === 0) {
+          setTimeout(function () {
+            document.dispatchEvent(new Event("DOMContentLoaded"));
+            setTimeout(then, 0);
+          }, 0);
+        }
+      };
+      document.body.appendChild(tag);
+    });
+  }
+
+  // This file is deferred (crisisplan/first_paint.py): it runs once the page
+  // has been read, before DOMContentLoaded. Without <link data-handbook-start>
+  // Material's bundle comes after this file and mounts its components on
+  // DOMContentLoaded, after this file's handler: wait one turn for it.
   var started = false;
   function start() {
-    if (!started) {
-      started = true;
+    if (started) {
+      return;
+    }
+    started = true;
+    var links = document.querySelectorAll("link[data-handbook-start]");
+    if (links.length) {
+      afterPaint(function () { startMaterial(links, afterMaterial); });
+    } else {
       setTimeout(afterMaterial, 0);
     }
+  }
+
+  if (document.querySelector("link[data-handbook-start]") && document.body) {
+    deviceScheme();
   }
 
   if (document.readyState === "complete") {

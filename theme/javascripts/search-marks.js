@@ -38,6 +38,6 @@
     event.preventDefault();
   });
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch, { once: true });
   else watch();
 })();
