@@ -11,9 +11,13 @@ measured in the same run (the median of --runs loads each).
 
 With Lighthouse installed (npm, `lighthouse` in package.json) it also runs
 Lighthouse's mobile accessibility and performance audits of the home page, a
-tree and a playbook of the example (CHROME_PATH=/usr/bin/chromium).
+tree and a playbook of the example (CHROME_PATH=/usr/bin/chromium), three
+times each by default: its performance score moves by a few points between
+runs with the machine's other work, so it prints every score, their median,
+and the median of the figures behind them.
 
-    python benchmarks/phone_bench.py [--runs 3] [--all] [--no-lighthouse] [--no-large] [--keep DIR]
+    python benchmarks/phone_bench.py [--runs 3] [--all] [--no-lighthouse] [--lighthouse-runs 3]
+                                     [--no-large] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -158,8 +162,15 @@ def measure_site(browser, name: str, site: Path, runs: int, every_page: bool) ->
     return rows
 
 
-def lighthouse(site: Path, paths: dict[str, str]) -> dict[str, dict] | str:
-    """Lighthouse's mobile scores, or why it could not run."""
+# Lighthouse's figures behind the performance score, shown with it.
+LIGHTHOUSE_METRICS = {"first-contentful-paint": "first paint", "largest-contentful-paint": "largest paint",
+                      "total-blocking-time": "blocking", "speed-index": "speed index"}
+
+
+def lighthouse(site: Path, paths: dict[str, str], runs: int = 3) -> dict[str, dict] | str:
+    """Lighthouse's mobile scores of each page, `runs` times (its performance score moves
+    by a few points from one run to the next with the machine's other work), or why it
+    could not run."""
     if not LIGHTHOUSE.exists():
         return "Lighthouse is not installed (npm ci installs it from package.json)"
     scores = {}
@@ -167,21 +178,28 @@ def lighthouse(site: Path, paths: dict[str, str]) -> dict[str, dict] | str:
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
     with Served(site) as url, tempfile.TemporaryDirectory() as out:
         for kind, path in paths.items():
-            report = Path(out) / f"{kind}.json"
-            result = subprocess.run(
-                [str(LIGHTHOUSE), f"{url}/{path}", "--quiet", "--output=json", f"--output-path={report}",
-                 "--only-categories=performance,accessibility", f"--chrome-flags={flags}",
-                 "--max-wait-for-load=120000"],
-                env=env, capture_output=True, text=True, timeout=300)
-            if result.returncode or not report.exists():
-                return f"Lighthouse failed on {path}: {(result.stderr or result.stdout).strip()[-400:]}"
-            data = json.loads(report.read_text(encoding="utf-8"))
-            categories = data["categories"]
-            scores[kind] = {name: round(categories[name]["score"] * 100) for name in ("performance", "accessibility")}
-            scores[kind]["failing"] = sorted(
-                audit_id for audit_id, audit in data["audits"].items()
+            reports = []
+            for run in range(runs):
+                report = Path(out) / f"{kind}-{run}.json"
+                result = subprocess.run(
+                    [str(LIGHTHOUSE), f"{url}/{path}", "--quiet", "--output=json", f"--output-path={report}",
+                     "--only-categories=performance,accessibility", f"--chrome-flags={flags}",
+                     "--max-wait-for-load=120000"],
+                    env=env, capture_output=True, text=True, timeout=300)
+                if result.returncode or not report.exists():
+                    return f"Lighthouse failed on {path}: {(result.stderr or result.stdout).strip()[-400:]}"
+                reports.append(json.loads(report.read_text(encoding="utf-8")))
+            scores[kind] = {
+                name: sorted(round(data["categories"][name]["score"] * 100) for data in reports)
+                for name in ("performance", "accessibility")}
+            scores[kind]["metrics"] = {
+                label: statistics.median(data["audits"][audit]["numericValue"] for data in reports)
+                for audit, label in LIGHTHOUSE_METRICS.items()}
+            categories = reports[0]["categories"]
+            scores[kind]["failing"] = sorted({
+                audit_id for data in reports for audit_id, audit in data["audits"].items()
                 if audit.get("score") is not None and audit["score"] < 1
-                and audit_id in {ref["id"] for ref in categories["accessibility"]["auditRefs"]})
+                and audit_id in {ref["id"] for ref in categories["accessibility"]["auditRefs"]}})
     return scores
 
 
@@ -198,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="loads of each page (median reported)")
     parser.add_argument("--all", action="store_true", help="every page of the example, not one of each kind")
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs of each page")
     parser.add_argument("--no-large", action="store_true", help="the example plan only")
     parser.add_argument("--contacts", type=int, default=2000)
     parser.add_argument("--keep", type=Path, help="build the sites into this folder and keep them")
@@ -232,16 +251,20 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_lighthouse:
             site_dir = sites["example"][1]
             kinds = page_kinds(site_dir)
-            scores = lighthouse(site_dir, {k: kinds[k] for k in ("home", "tree", "playbook") if k in kinds})
+            scores = lighthouse(site_dir, {k: kinds[k] for k in ("home", "tree", "playbook") if k in kinds},
+                                args.lighthouse_runs)
             results["lighthouse"] = scores
-            print("\nLighthouse (mobile: simulated slow 4G, 4x CPU):")
+            print(f"\nLighthouse (mobile: simulated slow 4G, 4x CPU), {args.lighthouse_runs} runs of each page:")
             if isinstance(scores, str):
                 print(f"  could not run: {scores}")
             else:
                 for kind, score in scores.items():
                     failing = f" (failing: {', '.join(score['failing'])})" if score["failing"] else ""
-                    print(f"  {kind}: performance {score['performance']}, "
-                          f"accessibility {score['accessibility']}{failing}")
+                    each = lambda values: ", ".join(map(str, values))  # noqa: E731
+                    metrics = ", ".join(f"{label} {value:,.0f} ms" for label, value in score["metrics"].items())
+                    print(f"  {kind}: performance {statistics.median(score['performance']):.0f} "
+                          f"({each(score['performance'])}), accessibility {each(score['accessibility'])}{failing}; "
+                          f"medians: {metrics}")
         if args.json:
             args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     finally:
