@@ -20,6 +20,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 
@@ -538,3 +539,19 @@ def test_a_rebuild_reuses_the_compiled_templates_and_recompiles_an_edited_one(tm
     assert len(compiled) == 1
     assert sorted(p.name for p in templates.iterdir()) == sorted(p.name for p in TEMPLATES.iterdir())
     assert list(home.rglob("*")) == []
+
+
+def test_templates_read_plan_data_as_jinja_does(tmp_path):
+    """The templates' environment reads `x.name` of plan data by key at once (render._PlanEnvironment):
+    the same answers as Jinja's own, a dict's methods included, and a missing key still an error."""
+    (tmp_path / "t.md.j2").write_text(
+        "{{ x.name }}|{{ x.get('gone', 'none') }}|{{ x['items'] }}|{{ x.items() | list | length }}|{{ x.keys is callable }}",
+        encoding="utf-8")
+    env = render.environment((str(tmp_path),))
+    data = {"name": "Ana", "items": ["a", "b"], "keys": ["k"]}
+    assert env.get_template("t.md.j2").render(x=data) == (
+        jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path))).get_template("t.md.j2").render(x=data))
+    assert env.get_template("t.md.j2").render(x=data) == "Ana|none|['a', 'b']|3|True"
+    (tmp_path / "missing.md.j2").write_text("{{ x.nobody }}", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template("missing.md.j2").render(x=data)
