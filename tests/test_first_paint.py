@@ -127,3 +127,46 @@ def test_a_preview_under_mkdocs_serve_is_not_trimmed(tmp_path, monkeypatch):
     mkdocs_hook.on_startup(command="build", dirty=False)
     mkdocs_hook.on_post_build(SimpleNamespace(site_dir=str(built)))
     assert sorted(p.name for p in (built / "assets" / "stylesheets").iterdir()) != before
+
+
+PAGE = ('<nav class="md-nav">\n      <ul>\n        <li><a href="a.html">\n          <span>A</span>\n'
+        '        </a></li>\n  \n\n      </ul>\n    </nav>\n<p>Run  of\n   text</p>\n'
+        '<pre><code>  indented\n    still</code></pre>\n<p>Call <code>+44  20</code> or <kbd>Ctrl  C</kbd>\n   now</p>\n'
+        '<div class="mermaid" hidden>flowchart TD\n    a --> b\n</div>\n'
+        '<script>\n  var x = "  y";\n</script>\n<textarea>\n  as written\n</textarea>\n')
+
+
+def test_pages_lose_their_indentation_but_nothing_whose_white_space_counts():
+    assert first_paint.collapsed_white_space(PAGE) == (
+        '<nav class="md-nav">\n<ul>\n<li><a href="a.html">\n<span>A</span>\n</a></li>\n</ul>\n</nav>\n'
+        '<p>Run  of\ntext</p>\n'
+        '<pre><code>  indented\n    still</code></pre>\n<p>Call <code>+44  20</code> or <kbd>Ctrl  C</kbd>\nnow</p>\n'
+        '<div class="mermaid" hidden>flowchart TD\n    a --> b\n</div>\n'
+        '<script>\n  var x = "  y";\n</script>\n<textarea>\n  as written\n</textarea>\n')
+
+
+def _shown_text(html: str) -> str:
+    """The text a browser shows of `html` where white space collapses: each run of it one space."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        parts: list[str] = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.parts = []
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())
+
+
+def test_a_page_shows_the_same_text_without_its_indentation():
+    page = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")  # any text with runs of spaces
+    html = f"<main>\n    <p>{page}</p>\n</main>" + PAGE
+    assert _shown_text(first_paint.collapsed_white_space(html)) == _shown_text(html)
+
+
+def test_a_preview_keeps_the_indentation_a_build_leaves_out():
+    assert "\n      <ul>" in site.finished_page(PAGE, preview=True)
+    assert "\n      <ul>" not in site.finished_page(PAGE)

@@ -21,6 +21,13 @@ Two changes, made to the built site and kept apart from MkDocs:
   phone, Material's start-up is half a second of work that no longer holds
   back the page's text; what a reader needs first (the text, links, the
   tree's steps, checklists) never needed it.
+- **Pages lose their indentation** (`collapsed_white_space`, in real builds
+  only): the lines of Material's templates are indented for their authors,
+  which is a quarter to a third of a page's bytes (a large plan's navigation
+  most of all). Where a browser shows any run of white space as one space,
+  a line break and the spaces after it become a line break; `<pre>`,
+  `<textarea>`, `<code>` and `<kbd>` (which Material's stylesheet shows as
+  written), scripts, styles and a diagram's source are left as they are.
 - **Material's stylesheets lose the rules no page can use**
   (`trim_stylesheets`, once the whole site is built): a rule is kept when
   each class and attribute value its selector names is named somewhere in
@@ -78,6 +85,26 @@ def material_after_paint(html: str) -> str:
         return html
     return _MATERIAL_BUNDLE.sub(
         lambda match: f'<link rel="preload" as="script" href="{match.group(1)}" {START_ATTRIBUTE}>', html, count=1)
+
+
+# Elements whose white space counts: shown as written by the browser (pre, textarea) or by
+# Material's stylesheet (code, kbd), code (script, style), a diagram's source (read as text).
+_KEPT_AS_WRITTEN = re.compile(
+    r"<(pre|textarea|code|kbd|script|style)\b.*?</\1\s*>|<div class=\"mermaid\"[^>]*>.*?</div>",
+    re.DOTALL | re.IGNORECASE)
+_LINE_BREAK_AND_INDENTATION = re.compile(r"[ \t]*\n\s*")
+
+
+def collapsed_white_space(html: str) -> str:
+    """`html` with each line break and the white space around it made one line break, except
+    inside the elements whose white space counts (see the module's words)."""
+    out, last = [], 0
+    for kept in _KEPT_AS_WRITTEN.finditer(html):
+        out.append(_LINE_BREAK_AND_INDENTATION.sub("\n", html[last:kept.start()]))
+        out.append(kept.group(0))
+        last = kept.end()
+    out.append(_LINE_BREAK_AND_INDENTATION.sub("\n", html[last:]))
+    return "".join(out)
 
 
 # --- trimming stylesheets -------------------------------------------------------------------

@@ -229,16 +229,20 @@ def on_serve(server, config, builder):
     return server
 
 
+# Under `mkdocs serve` the pages keep their indentation and Material's stylesheets are not
+# trimmed: both save bytes on a slow connection, and a preview is read on this computer.
 def on_post_page(output, page, config):
-    return site.finished_page(output)
+    return site.finished_page(output, preview=_command == "serve")
 
 
 def on_post_template(output_content, template_name, config):
-    return site.finished_page(output_content) if template_name.endswith(".html") else output_content
+    if not template_name.endswith(".html"):
+        return output_content
+    return site.finished_page(output_content, preview=_command == "serve")
 
 
 def on_post_build(config):
     if _command == "serve":
-        return  # a preview on this computer: trimming saves bytes on a slow connection, and looks the same
+        return  # a preview (see on_post_page)
     for name, (before, after) in first_paint.trim_stylesheets(config.site_dir).items():
         log.debug("%s: %d of Material's %d bytes kept", name, after, before)

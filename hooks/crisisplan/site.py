@@ -357,11 +357,14 @@ def content_security_policy(html: str) -> str:
     ])
 
 
-def finished_page(html: str) -> str:
+def finished_page(html: str, preview: bool = False) -> str:
     """A built page as it is published: its scripts deferred and Material's run after the
-    first paint, so that none holds back the page's text (see first_paint.py), and its
-    Content-Security-Policy."""
-    return with_content_security_policy(first_paint.material_after_paint(first_paint.deferred_scripts(html)))
+    first paint, so that none holds back the page's text, its indentation left out unless
+    it is a preview on this computer (see first_paint.py), and its Content-Security-Policy."""
+    html = first_paint.material_after_paint(first_paint.deferred_scripts(html))
+    if not preview:
+        html = first_paint.collapsed_white_space(html)
+    return with_content_security_policy(html)
 
 
 def with_content_security_policy(html: str) -> str:
