@@ -123,6 +123,24 @@ def test_tree_steps_work_before_the_diagram_code_arrives(context, server, plan):
     assert ctx.requests.foreign(server) == []
 
 
+@pytest.mark.parametrize("device", ["light", "dark"])
+def test_a_page_is_in_the_devices_colours_before_material_starts(context, server, device):
+    """Material picks the colour scheme of the reader's device when it starts, now after the first
+    paint: the theme's script has picked the same one before (no flash of the other scheme)."""
+    ctx = context(viewport=PHONE, color_scheme=device)
+    held = []
+    ctx.route("**/assets/javascripts/bundle.*.min.js", lambda route: held.append(route))
+    page = ctx.new_page()
+    page.goto(f"{server}/index.html")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[device]
+    assert not page.evaluate("document.documentElement.classList.contains('js')")  # Material has not started
+    for route in held:
+        route.continue_()
+    ready(page)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[device]
+
+
 def test_without_javascript_the_diagram_says_the_steps_are_the_tree(context, server):
     page = context(viewport=PHONE, java_script_enabled=False).new_page()
     page.goto(f"{server}/{TRIAGE}")
