@@ -278,13 +278,18 @@
     });
   }
 
+  // One task each, so that none holds a slow phone's main thread for long.
   function afterMaterial() {
-    checklists();
-    scrollingTables();
-    codeBars();
-    startDiagrams();
-    // Everything is in place (the browser tests wait for this).
-    document.documentElement.setAttribute("data-handbook-ready", "");
+    var steps = [checklists, scrollingTables, codeBars, startDiagrams];
+    (function next() {
+      steps.shift()();
+      if (steps.length) {
+        setTimeout(next, 0);
+      } else {
+        // Everything is in place (the browser tests wait for this).
+        document.documentElement.setAttribute("data-handbook-ready", "");
+      }
+    })();
   }
 
   /* 4. Material after the first paint ------------------------------------ */
