@@ -3,15 +3,15 @@
 A page cannot be drawn before its stylesheets have arrived, and on a slow
 connection Material's stylesheet (137 KB, sent uncompressed by a plain file
 server such as `python3 -m http.server`) is most of what a page waits for.
-Two changes, made to the built site and kept apart from MkDocs:
+Four changes, made to the built pages and site and kept apart from MkDocs:
 
 - **Scripts are deferred** (`deferred_scripts`, for every page): each
   `<script src>` gets `defer`, so that no script holds back the first paint
   and none is fetched ahead of the stylesheets. Deferred scripts still run in
-  the order of the page, once it has been read and before DOMContentLoaded,
-  which is when Material's bundle starts its work; the pages have no inline
-  script that comes after a script file (their Content-Security-Policy would
-  refuse an unknown one), so nothing runs in another order than before.
+  the order of the page, once it has been read and before DOMContentLoaded;
+  the pages have no inline script that comes after a script file (their
+  Content-Security-Policy would refuse an unknown one), so nothing runs in
+  another order than before.
 - **Material's script runs after the first paint** (`material_after_paint`,
   for every page that loads the theme's own script, javascripts/handbook.js):
   Material's bundle becomes `<link rel="preload" as="script">` in the same

@@ -229,20 +229,25 @@ def on_serve(server, config, builder):
     return server
 
 
-# Under `mkdocs serve` the pages keep their indentation and Material's stylesheets are not
-# trimmed: both save bytes on a slow connection, and a preview is read on this computer.
+def _preview() -> bool:
+    """Whether this build is a preview under `mkdocs serve`: its pages keep their indentation
+    and Material's stylesheets are not trimmed. Both save bytes on a slow connection, and a
+    preview is read on this computer."""
+    return _command == "serve"
+
+
 def on_post_page(output, page, config):
-    return site.finished_page(output, preview=_command == "serve")
+    return site.finished_page(output, preview=_preview())
 
 
 def on_post_template(output_content, template_name, config):
     if not template_name.endswith(".html"):
         return output_content
-    return site.finished_page(output_content, preview=_command == "serve")
+    return site.finished_page(output_content, preview=_preview())
 
 
 def on_post_build(config):
-    if _command == "serve":
-        return  # a preview (see on_post_page)
+    if _preview():
+        return
     for name, (before, after) in first_paint.trim_stylesheets(config.site_dir).items():
         log.debug("%s: %d of Material's %d bytes kept", name, after, before)

@@ -374,15 +374,16 @@
       return;
     }
     started = true;
-    var links = document.querySelectorAll("link[data-handbook-start]");
-    if (links.length) {
-      afterPaint(function () { startMaterial(links, afterMaterial); });
+    if (materialLinks.length) {
+      afterPaint(function () { startMaterial(materialLinks, afterMaterial); });
     } else {
       setTimeout(afterMaterial, 0);
     }
   }
 
-  if (document.querySelector("link[data-handbook-start]") && document.body) {
+  // (Deferred, this file runs once the whole page has been read: the links are there.)
+  var materialLinks = document.querySelectorAll("link[data-handbook-start]");
+  if (materialLinks.length && document.body) {
     deviceScheme();
   }
 
