@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
+
 from crisisplan import check_plan
 from crisisplan.problems import format_problems
 from crisisplan.schema import load_schemas
@@ -87,18 +89,22 @@ def test_an_edited_catalogue_is_read_again(tmp_path):
     assert i18n.language("fr", [locale]).gettext("Checklist") == "Liste des tâches"
 
 
-def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", ["serve", "build"])
+def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, monkeypatch, command):
     """The hook's on_config as `mkdocs serve` runs it, again and again in one process:
     a plan edit shows, a broken plan stops the rebuild with its problems (MkDocs then
-    keeps serving the last good site), and a schema edit in the plan repository counts."""
-    import pytest
-
+    keeps serving the last good site), and a schema edit in the plan repository counts.
+    A preview renders again only the pages an edit changed (kept_pages.py); a build
+    renders every page."""
     pytest.importorskip("mkdocs")
     from mkdocs.config import load_config
     from mkdocs.exceptions import PluginError
 
     from crisisplan import mkdocs_hook
+    from crisisplan.kept_pages import KeptPages
 
+    monkeypatch.setattr(mkdocs_hook, "_command", command)
+    monkeypatch.setattr(mkdocs_hook, "_kept_pages", KeptPages())
     plan = shutil.copytree(FULL_PLAN, tmp_path / "plan")
     monkeypatch.setenv("CRISISPLAN_PLAN", str(plan))
     monkeypatch.setenv("CRISISPLAN_TODAY", TODAY.isoformat())
@@ -116,6 +122,9 @@ def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, m
     config, pages = rebuild()
     assert config.extra["handbook"]["version"] == f"{version}.1"
     assert pages.keys() == first.keys()
+    rendered = mkdocs_hook._kept_pages.rendered
+    assert sorted(rendered) == (["about.md", "changes.md", "contacts/crisis-team.vcf", "index.md"] if command == "serve"
+                                else [])
 
     _touch_later(about, original.replace("owner: claire-whitfield", "owner: claire-whitfeld", 1))
     with pytest.raises(PluginError, match="'claire-whitfeld' is not a person"):

@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from pymdownx.superfences import fence_code_format
 
 from . import audience, check_plan, first_paint, render, site
+from .kept_pages import KeptPages
 
 __all__ = ["on_startup", "on_config", "on_pre_build", "on_files", "on_serve", "on_post_page", "on_post_template",
            "on_post_build"]
@@ -78,8 +79,10 @@ _generated: dict[str, str | bytes] = {}
 _plan_dir = site.DEFAULT_PLAN
 _themes: list[Path] = []
 _command = "build"  # or "serve", "gh-deploy": MkDocs' command, from on_startup
-# The plan files of the last check, kept between `mkdocs serve` rebuilds (see check_plan's `kept`).
+# The plan files of the last check, kept between `mkdocs serve` rebuilds (see check_plan's `kept`),
+# and the pages of the last render (see kept_pages.py).
 _kept: dict = {}
+_kept_pages = KeptPages()
 
 
 def on_startup(command, dirty):
@@ -103,7 +106,7 @@ def on_config(config):
         # The plan as the build's audience may read it, before anything is rendered or compared.
         plan = audience.redact(site.checked_plan(report),
                                audience.setting(config.extra.get("crisisplan", {}).get("audience")))
-        pages = site.pages(plan, _plan_dir, root, _themes)
+        pages = site.pages(plan, _plan_dir, root, _themes, kept=_kept_pages if _preview() else None)
     except (site.SiteError, render.RenderError, audience.AudienceError) as error:
         raise PluginError(str(error)) from None
     if report.warnings:
@@ -231,8 +234,9 @@ def on_serve(server, config, builder):
 
 def _preview() -> bool:
     """Whether this build is a preview under `mkdocs serve`: its pages keep their indentation
-    and Material's stylesheets are not trimmed. Both save bytes on a slow connection, and a
-    preview is read on this computer."""
+    and Material's stylesheets are not trimmed (both save bytes on a slow connection, and a
+    preview is read on this computer), and a rebuild renders again only the pages an edit
+    changed (kept_pages.py; a real build renders every page)."""
     return _command == "serve"
 
 

@@ -35,6 +35,8 @@ import jinja2
 from . import i18n, platforms
 from . import phones
 from . import audience
+from . import kept_pages
+from .kept_pages import KeptPages
 from .crosscheck import DRILL_GAP_DAYS, PLATFORM_LIMITS, kind_noun, post_length
 from .messages import say
 from .plan import Plan, local_schema_dir
@@ -96,7 +98,7 @@ class RenderError(Exception):
 # --- the API ---------------------------------------------------------------------------
 
 def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown: str | None = None,
-                 language: i18n.Language | None = None) -> dict[str, str]:
+                 language: i18n.Language | None = None, kept: KeptPages | None = None) -> dict[str, str]:
     """Every page of the handbook: {path under docs/: Markdown}, plus the vCard file.
 
     `templates_dir` is a folder or a list of folders searched in order.
@@ -105,23 +107,39 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
     `language` gives the handbook's own words; by default the plan's
     language (plan.language), with the catalogues in the `locale/` folders
     beside the template folders (see i18n.py).
+    `kept`, under `mkdocs serve`, holds the pages of the last render: a page
+    that nothing read by it changed is kept, not rendered (see kept_pages.py).
     """
     language = language or i18n.for_plan(plan, locale_dirs(templates_dir))
-    env = environment(_folders(templates_dir), language)
+    folders = _folders(templates_dir)
+    env = environment(folders, language)
     view = PlanView(plan, language)
+    run = None
+    v, p = view, plan  # what the templates get
+    if kept is not None:
+        run = kept.start(objects=(language, plan.registry),
+                         values=(folders, kept_pages.template_stamps(folders), plan.today, plan.audience),
+                         sources={"v": view, "plan": plan})
+        p = run.noted(plan, "plan", fixed={"registry": plan.registry, "today": plan.today, "audience": plan.audience})
+        v = run.noted(view, "v", fixed={"plan": p, "lang": view.lang, "today": view.today, "titles": view.titles})
     pages: dict[str, str] = {}
     macros: dict[str, Macros] = {}
 
     def render(path: str, template: str, **context) -> None:
         name = template + TEMPLATE_SUFFIX
         root = "../" * path.count("/")
-        try:
-            if root not in macros:
-                macros[root] = Macros(env.get_template(MACROS).make_module({"v": view, "plan": plan, "root": root}))
-            text = env.get_template(name).render(v=view, plan=plan, page=path, root=root, m=macros[root], **context)
-        except jinja2.TemplateError as exc:
-            raise RenderError(_describe(exc, name)) from None
-        pages[path] = tidy(text)
+
+        def text() -> str:
+            try:
+                if root not in macros:
+                    macros[root] = Macros(env.get_template(MACROS).make_module({"v": v, "plan": p, "root": root}),
+                                          run)
+                return tidy(env.get_template(name).render(v=v, plan=p, page=path, root=root, m=macros[root],
+                                                          **context))
+            except jinja2.TemplateError as exc:
+                raise RenderError(_describe(exc, name)) from None
+
+        pages[path] = run.page(path, (template, context), text) if run else text()
 
     for path, template in single_pages(plan.registry).items():
         if path == "reference.md":
@@ -142,7 +160,9 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
     if changes_markdown is not None:
         render("changes.md", "changes", changes=changes_markdown)
     if view.people:
-        pages[VCARD_PATH] = vcard(plan, view)
+        pages[VCARD_PATH] = run.page(VCARD_PATH, "vcard", lambda: vcard(p, v)) if run else vcard(plan, view)
+    if run:
+        run.finish()
     return pages
 
 
@@ -151,28 +171,37 @@ class Macros:
 
     A macro's text depends only on its arguments, `v` and `root`, so each
     result is remembered: a person linked from a hundred pages is rendered
-    once per depth.
+    once per depth. Under a render that keeps pages (`run`), what the macro
+    read counts for every page that asks for its result.
     """
 
-    def __init__(self, module):
+    def __init__(self, module, run: kept_pages.Render | None = None):
         self._module = module
+        self._run = run
         self._results: dict = {}
 
     def __getattr__(self, name: str):
         macro = getattr(self._module, name)
         if not callable(macro):
             return macro
-        results = self._results
+        results, run = self._results, self._run
 
         def remembered(*args, **kwargs):
             key = (name, args, tuple(sorted(kwargs.items())))
             try:
-                return results[key]
+                result, reads = results[key]
             except KeyError:
-                result = results[key] = macro(*args, **kwargs)
+                if run is None:
+                    result, reads = macro(*args, **kwargs), None
+                else:
+                    result, reads = run.remembered(lambda: macro(*args, **kwargs))
+                results[key] = result, reads
                 return result
             except TypeError:  # an unhashable argument
                 return macro(*args, **kwargs)
+            if reads:
+                run.again(reads)
+            return result
 
         setattr(self, name, remembered)
         return remembered
@@ -261,10 +290,16 @@ class _PlanEnvironment(jinja2.Environment):
     dict's own method (`person.get`, `items`) is still the method, as in Jinja."""
 
     def getattr(self, obj, attribute):
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        kind = type(obj)
+        if kind is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
+                pass
+        elif kind is kept_pages.Noted:  # the view or the plan, noting what a page reads (kept_pages.py)
+            try:
+                return obj.__getattr__(attribute)
+            except AttributeError:
                 pass
         return super().getattr(obj, attribute)
 

@@ -18,6 +18,7 @@ from typing import Mapping
 from markupsafe import Markup, escape
 
 from . import first_paint, i18n, render, versions
+from .kept_pages import KeptPages
 from .plan import Plan, Report
 from .problems import format_problems, summary
 from .schema import bundled_dir
@@ -117,18 +118,19 @@ def checked_plan(report: Report) -> Plan:
 
 
 def pages(plan: Plan, plan_folder: str | Path, repo: Path,
-          themes: str | Path | list) -> dict[str, str | bytes]:
+          themes: str | Path | list, kept: KeptPages | None = None) -> dict[str, str | bytes]:
     """Every file the hooks add to the site: the rendered pages and the vCard.
 
     `themes` is a theme folder or a list of them, first wins (see theme_dirs);
     the page templates are in their pages/ folders. "What changed" compares
-    the plan with its last published version in `repo`."""
+    the plan with its last published version in `repo`. `kept` (previews
+    only) renders again only the pages an edit changed (see kept_pages.py)."""
     themes = themes if isinstance(themes, (list, tuple)) else [themes]
     folders = template_dirs(list(themes))
     check_page_templates(folders)
     words = language(plan, themes)
     changes = versions.changes_since_previous(plan_folder, repo, plan, language=words)
-    return dict(render.render_pages(plan, folders, changes_markdown=changes, language=words))
+    return dict(render.render_pages(plan, folders, changes_markdown=changes, language=words, kept=kept))
 
 
 def language(plan: Plan, themes: str | Path | list | None = None) -> i18n.Language:
