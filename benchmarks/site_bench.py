@@ -22,6 +22,12 @@ each figure is a ratio against a baseline measured in the same run:
   started by the same `mkdocs serve` command; edits alternate).  MkDocs looks
   for changes every 0.5 s, so each edit waits 0 to 0.5 s for the next look
   on either side: the pairs vary, use five edits or more.  Target: within 1.1x.
+  The hooked server renders again only the pages the edit changed (the plan's
+  version: the home and about pages, the vCard and "what changed"), as it
+  would for a policy owner previewing an edit (see crisisplan/kept_pages.py).
+
+In both, each pair starts with the other kind in turn, so that a machine
+speeding up or slowing down during the run favours neither.
 
 `benchmarks/validate_bench.py` gives the third figure, `crisisplan validate`
 of the large plan.
@@ -160,9 +166,14 @@ def measure_builds(name: str, plan_dir: Path, work: Path, runs: int) -> dict:
     values = bare_site(plan_dir, work / f"{name}-docs")
     config_file = write_bare_config(values, work / f"{name}-bare-mkdocs.yml")
     hooked, bare = [], []
-    for _ in range(runs):
-        hooked.append(hooked_build(plan_dir, work / f"{name}-hooked"))
-        bare.append(bare_build(config_file, work / f"{name}-bare"))
+    for run in range(runs):
+        # Each pair in turn starts with the other kind, so that a machine speeding up or
+        # slowing down during the run favours neither.
+        for kind in (("hooked", "bare") if run % 2 == 0 else ("bare", "hooked")):
+            if kind == "hooked":
+                hooked.append(hooked_build(plan_dir, work / f"{name}-hooked"))
+            else:
+                bare.append(bare_build(config_file, work / f"{name}-bare"))
     stages = subprocess.run([sys.executable, __file__, "--child", "stages", str(plan_dir)], check=True,
                             capture_output=True, text=True, cwd=ROOT).stdout
     return {"pages": values["pages"], **figures(hooked, bare), "stages": json.loads(stages),
@@ -271,12 +282,16 @@ def measure_previews(name: str, plan_dir: Path, build: dict, work: Path, edits: 
         wait_for(bare_url, "</html>", time.monotonic() + SERVE_TIMEOUT)
         time.sleep(1)
         for n in range(edits):
-            marker = f"{version}.{n + 1}"
-            times["hooked"].append(timed_edit(
-                hooked_server, about, original.replace(f'version: "{version}"', f'version: "{marker}"', 1),
-                hooked_url, marker))
-            marker = f"Edited for the benchmark, {n + 1}"
-            times["bare"].append(timed_edit(bare_server, index_md, index_text + f"\n{marker}\n", bare_url, marker))
+            for kind in (("hooked", "bare") if n % 2 == 0 else ("bare", "hooked")):  # as in measure_builds
+                if kind == "hooked":
+                    marker = f"{version}.{n + 1}"
+                    times["hooked"].append(timed_edit(
+                        hooked_server, about, original.replace(f'version: "{version}"', f'version: "{marker}"', 1),
+                        hooked_url, marker))
+                else:
+                    marker = f"Edited for the benchmark, {n + 1}"
+                    times["bare"].append(timed_edit(bare_server, index_md, index_text + f"\n{marker}\n", bare_url,
+                                                    marker))
     index_md.write_text(index_text, encoding="utf-8")
     return figures(times["hooked"], times["bare"])
 
