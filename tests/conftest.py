@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,15 @@ def example_plan() -> Path:
 @pytest.fixture(scope="session")
 def full_plan() -> Path:
     return FULL_PLAN
+
+
+def large_plan(folder: Path, monkeypatch) -> Path:
+    """benchmarks/generate.py's large plan (2,000 contacts, 100 playbooks, 50 trees) in
+    `folder`, grown from the full test plan rather than the live example."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setattr(generate, "EXAMPLE", FULL_PLAN)
+    return generate.make_large_plan(folder)

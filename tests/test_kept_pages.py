@@ -14,7 +14,7 @@ from crisisplan import check_plan
 from crisisplan.kept_pages import KeptPages
 from crisisplan.render import render_pages
 
-from conftest import FULL_PLAN, ROOT, TODAY
+from conftest import FULL_PLAN, ROOT, TODAY, large_plan
 
 TEMPLATES = ROOT / "theme" / "pages"
 CHANGES = "- **Contacts:** Ben Ortiz now backs up the crisis lead.\n"
@@ -71,9 +71,13 @@ def _edits(file: str, data):
 
 
 def _write(path: Path, data) -> None:
-    """Write a plan file as a later edit (some file systems keep whole seconds)."""
+    _later(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def _later(path: Path, text: str) -> None:
+    """Write `path` as a later edit (some file systems keep whole seconds)."""
     before = path.stat().st_mtime_ns
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
 
 
@@ -131,9 +135,7 @@ def test_a_template_edit_renders_every_page_again(tmp_path):
     kept = KeptPages()
     first = render_pages(plan, templates, kept=kept)
     playbook = templates / "playbook.md.j2"
-    before = playbook.stat().st_mtime_ns
-    playbook.write_text(playbook.read_text(encoding="utf-8") + "\nEdited template.\n", encoding="utf-8")
-    os.utime(playbook, ns=(before + 2_000_000_000, before + 2_000_000_000))
+    _later(playbook, playbook.read_text(encoding="utf-8") + "\nEdited template.\n")
     pages = render_pages(plan, templates, kept=kept)
     assert sorted(kept.rendered) == sorted(first)
     assert pages == render_pages(plan, templates)
@@ -163,13 +165,10 @@ def test_a_failed_render_keeps_the_last_good_pages(tmp_path):
     first = render_pages(plan, templates, kept=kept)
     tree = templates / "tree.md.j2"
     text = tree.read_text(encoding="utf-8")
-    before = tree.stat().st_mtime_ns
-    tree.write_text(text + "{{ no_such_thing.here }}\n", encoding="utf-8")
-    os.utime(tree, ns=(before + 2_000_000_000, before + 2_000_000_000))
+    _later(tree, text + "{{ no_such_thing.here }}\n")
     with pytest.raises(RenderError, match="tree.md.j2"):
         render_pages(plan, templates, kept=kept)
-    tree.write_text(text, encoding="utf-8")
-    os.utime(tree, ns=(before + 4_000_000_000, before + 4_000_000_000))
+    _later(tree, text)
     assert render_pages(plan, templates, kept=kept) == first
 
 
@@ -192,17 +191,9 @@ def test_a_renamed_person_is_renamed_on_every_page(tmp_path):
 @pytest.mark.slow
 def test_a_large_plans_contact_list_is_rendered_again_only_when_it_changes(tmp_path, monkeypatch):
     """What this is for: 2,000 people in pages of a hundred are most of a render."""
-    import sys
-
     from crisisplan import render
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
-    monkeypatch.setattr(generate, "EXAMPLE", FULL_PLAN)  # grown from the full plan, not the live one
-    plan_dir = generate.make_large_plan(tmp_path / "large")
+    plan_dir = large_plan(tmp_path / "large", monkeypatch)
     kept = KeptPages()
     first = render_pages(check_plan(plan_dir, today=TODAY).plan, TEMPLATES, kept=kept)
     parts = sorted(path for path in first if render.is_contacts_part(path))

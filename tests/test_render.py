@@ -16,7 +16,6 @@ import os
 import posixpath
 import re
 import shutil
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from crisisplan import check_plan
 from crisisplan import render
 from crisisplan.render import RenderError, nav, render_pages, vcard
 
-from conftest import CASES, FULL_PLAN, ROOT, TODAY
+from conftest import CASES, FULL_PLAN, ROOT, TODAY, large_plan
 
 CASE = CASES / "render"
 SMALL_PLAN = CASE / "small-plan"
@@ -484,13 +483,7 @@ def test_vcard_is_well_formed(tmp_path):
 @pytest.mark.slow
 def test_large_plan_renders(tmp_path, monkeypatch):
     """How fast is for benchmarks/site_bench.py to say; here, that every page comes out."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
-    monkeypatch.setattr(generate, "EXAMPLE", FULL_PLAN)  # grown from the full plan, not the live one
-    plan_dir = generate.make_large_plan(tmp_path / "large")
+    plan_dir = large_plan(tmp_path / "large", monkeypatch)
     plan = check_plan(plan_dir, today=TODAY).plan
     pages = render_pages(plan, TEMPLATES)
     assert len(plan.playbooks) >= 100 and len(plan.trees) >= 50

@@ -3,7 +3,6 @@ with crisisplan's theme overridable file by file."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
