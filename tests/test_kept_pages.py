@@ -129,11 +129,16 @@ def test_an_edit_of_the_version_renders_only_the_pages_that_show_it(tmp_path):
     assert sorted(kept.rendered) == ["about.md", "contacts/crisis-team.vcf", "index.md"]  # the vCard names the organisation
 
 
-def test_a_template_edit_renders_every_page_again(tmp_path):
+def _first_render(tmp_path):
+    """(templates, plan, kept, pages): the full plan rendered with a copy of the templates."""
     templates = shutil.copytree(TEMPLATES, tmp_path / "pages")
     plan = check_plan(FULL_PLAN, today=TODAY).plan
     kept = KeptPages()
-    first = render_pages(plan, templates, kept=kept)
+    return templates, plan, kept, render_pages(plan, templates, kept=kept)
+
+
+def test_a_template_edit_renders_every_page_again(tmp_path):
+    templates, plan, kept, first = _first_render(tmp_path)
     playbook = templates / "playbook.md.j2"
     _later(playbook, playbook.read_text(encoding="utf-8") + "\nEdited template.\n")
     pages = render_pages(plan, templates, kept=kept)
@@ -159,10 +164,7 @@ def test_another_day_renders_every_page_again():
 def test_a_failed_render_keeps_the_last_good_pages(tmp_path):
     from crisisplan.render import RenderError
 
-    templates = shutil.copytree(TEMPLATES, tmp_path / "pages")
-    plan = check_plan(FULL_PLAN, today=TODAY).plan
-    kept = KeptPages()
-    first = render_pages(plan, templates, kept=kept)
+    templates, plan, kept, first = _first_render(tmp_path)
     tree = templates / "tree.md.j2"
     text = tree.read_text(encoding="utf-8")
     _later(tree, text + "{{ no_such_thing.here }}\n")
