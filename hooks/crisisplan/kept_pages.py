@@ -17,8 +17,7 @@ through stand-ins for `v` and `plan` (`Noted`). The next render with the same
 
 "The same" is compared as written out (repr), so order counts (a list or a
 mapping reordered is a change), and anything that cannot be written out
-exactly counts as changed. A page whose
-template fails is never kept.
+exactly counts as changed. A render that fails keeps nothing of itself.
 
 Only previews use this: `mkdocs build` renders every page, so what is published
 never depends on it. A 2,000-person plan's contact list is most of a render,
@@ -31,7 +30,7 @@ import inspect
 import types
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 # What a page read: ("v", attribute), ("plan", attribute) or ("plan", "[]", section).
 Key = tuple
@@ -46,19 +45,8 @@ class Reads:
     def update(self, keys) -> None:
         self.current.update(keys)
 
-    @contextlib.contextmanager
-    def scope(self) -> Iterator[set[Key]]:
-        """Note reads into a new set; when it closes they count for the enclosing scope too."""
-        outer = self.current
-        keys = self.current = set()
-        try:
-            yield keys
-        finally:
-            self.current = outer
-            outer.update(keys)
-
     def during(self, compute: Callable[[], str]) -> tuple[str, set[Key]]:
-        """compute() and what it read: `scope` without a context manager, for each macro call."""
+        """compute() and what it read, which counts for the enclosing page or macro too."""
         outer = self.current
         keys = self.current = set()
         try:
@@ -210,8 +198,7 @@ class Render:
         if own is not None and kept is not None and kept[0] == own and all(map(self.unchanged, kept[1])):
             self.pages[path] = kept
             return kept[2]
-        with self.reads.scope() as keys:
-            text = render()
+        text, keys = self.reads.during(render)
         self.pages[path] = (own, frozenset(keys), text)
         self.rendered.append(path)
         return text
