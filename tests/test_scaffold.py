@@ -143,6 +143,22 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert main(["new", str(tmp_path / "empty")]) == 0  # an empty folder is fine
 
 
+@pytest.mark.parametrize("language, refused, created", [
+    ("zh-TW", "不是空的：請選一個新的資料夾（沒有更動任何檔案）", "已在 {folder} 建立計畫儲存庫。其中的 plan/ 是範例"),
+    ("zh-HK", "不是空的：請選一個新的文件夾（沒有更改任何檔案）", "已在 {folder} 建立計劃儲存庫。其中的 plan/ 是範例"),
+    ("en", "is not empty: choose a new folder (nothing was changed)",
+     "Created a plan repository in {folder}. Its plan/ is an example"),
+])
+def test_new_speaks_the_new_plans_language(tmp_path, capsys, language, refused, created):
+    target = tmp_path / "handbook"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["new", str(target), "--language", language]) == 1
+    assert capsys.readouterr().err == f"crisisplan new: {target} {refused}\n"
+    assert main(["new", str(tmp_path / "fresh"), "--language", language]) == 0
+    assert capsys.readouterr().out.startswith(created.format(folder=f"{tmp_path / 'fresh'}/"))
+
+
 # --- builds ------------------------------------------------------------------------------------
 
 @pytest.mark.slow

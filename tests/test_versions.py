@@ -86,6 +86,27 @@ def test_version_bump_in_github_actions_is_an_annotation(repo, capsys, monkeypat
         "::error file=plan/about.yaml,line=1,col=1,title=version-not-raised::The plan changed")
 
 
+def test_a_chinese_plans_version_check_speaks_chinese(repo, capsys, monkeypatch):
+    edit(repo / "plan" / "about.yaml", "language: en", "language: zh-TW")
+    commit(repo, "The plan in Chinese")
+    change_a_number(repo)
+    assert main(["check-version-bump", "HEAD"]) == 1
+    assert capsys.readouterr().out == (
+        "計畫已修改，但版本仍是 2026.2：請在 plan/about.yaml 調高 plan.version（例如改為 2026.3），"
+        "修改才會以新版本發布。\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["check-version-bump", "HEAD"]) == 1
+    assert capsys.readouterr().out.startswith(
+        "::error file=plan/about.yaml,line=1,col=1,title=version-not-raised::計畫已修改，但版本仍是 2026.2")
+    set_version(repo, "2026.2", "2026.1")
+    assert main(["check-version-bump", "HEAD"]) == 1
+    assert "計畫的版本從 2026.2 降為 2026.1：新版本必須高於 2026.2（plan/about.yaml）。" in capsys.readouterr().out
+    set_version(repo, "2026.1", "2026.3")
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert main(["check-version-bump", "HEAD"]) == 0
+    assert capsys.readouterr().out == "與 HEAD 相比，計畫的版本沒有問題。\n"
+
+
 def test_unknown_base_is_reported(repo, capsys):
     assert main(["check-version-bump", "origin/nowhere"]) == 2
     assert "'origin/nowhere' is not a git revision here" in capsys.readouterr().err

@@ -221,14 +221,15 @@ def run_check_version_bump(args) -> int:
     except GitError as exc:
         print(f"crisisplan check-version-bump: {exc}", file=sys.stderr)
         return 2
+    words = reader_language(check_plan(args.plan_dir).plan)
     if problem:
         if _in_github_actions():
             print(Problem(os.path.join(args.plan_dir, "about.yaml"), 1, 1, ERROR, "version-not-raised",
-                          problem).github())
+                          problem).github(words))
         else:
-            print(problem)
+            print(problem.say(words))
         return 1
-    print(f"The plan's version is fine compared with {args.base}.")
+    print(_("The plan's version is fine compared with %(base)s.").format(base=args.base).say(words))
     return 0
 
 
@@ -281,13 +282,15 @@ def run_schema(args) -> int:
 def run_new(args) -> int:
     from .scaffold import ScaffoldError, new_repository
 
+    words = reader_language(None, args.language)  # the new plan's language; English for a tag it cannot read
     try:
         new_repository(args.target, args.organisation, args.language)
     except ScaffoldError as exc:
-        print(f"crisisplan new: {exc}", file=sys.stderr)
+        print(f"crisisplan new: {say(exc.args[0], words)}", file=sys.stderr)
         return 1
-    print(f"Created a plan repository in {args.target}/. Its plan/ is an example to replace with your own;\n"
-          f"next: cd {args.target}, crisisplan validate, crisisplan build (see its README.md).")
+    print(_("Created a plan repository in %(folder)s. Its plan/ is an example to replace with your own;\n"
+            "next: cd %(target)s, crisisplan validate, crisisplan build (see its README.md).").format(
+        folder=os.path.join(args.target, ""), target=args.target).say(words))
     return 0
 
 

@@ -21,6 +21,7 @@ from string import Template
 import yaml
 
 from . import editor_schema, i18n
+from .messages import _
 from .schema import bundled_dir
 
 TEMPLATES = Path(__file__).resolve().parent / "scaffold_files"
@@ -115,14 +116,16 @@ def new_repository(target: str | Path, organisation: str | None = None, language
     """Create a plan repository in `target` (absent or empty); the files written.
 
     ScaffoldError when `target` holds anything, is not a folder, or the
-    language is not a language tag."""
+    language is not a language tag; its message says itself in `language`
+    (see messages.py)."""
     target = Path(target)
     if target.exists() and not target.is_dir():
-        raise ScaffoldError(f"{target} exists and is not a folder")
+        raise ScaffoldError(_("%(folder)s exists and is not a folder").format(folder=str(target)))
     if target.is_dir() and any(target.iterdir()):
-        raise ScaffoldError(f"{target} is not empty: choose a new folder (nothing was changed)")
+        raise ScaffoldError(_("%(folder)s is not empty: choose a new folder (nothing was changed)").format(
+            folder=str(target)))
     if not LANGUAGE.match(language):
-        raise ScaffoldError(f"{language!r} is not a language tag such as en, de or zh-Hant")
+        raise ScaffoldError(_("'%(tag)s' is not a language tag such as en, de or zh-Hant").format(tag=language))
     values = {
         "organisation": organisation or "Your organisation",
         "version": version(),

@@ -27,6 +27,7 @@ from . import i18n
 from .audience import redact
 from .diff import diff_plans, format_markdown
 from .i18n import N_
+from .messages import Message, _
 from .plan import Plan, check_plan
 
 PAGES_BRANCH = "gh-pages"
@@ -189,11 +190,12 @@ def changes_since_previous(plan_dir: str | os.PathLike, repo: str | os.PathLike 
 
 
 def version_bump_problem(base: str, plan_dir: str | os.PathLike = "plan",
-                         repo: str | os.PathLike | None = None, plan_path: str | None = None) -> str | None:
+                         repo: str | os.PathLike | None = None, plan_path: str | None = None) -> Message | None:
     """Why the plan's version must be raised, or None when it need not be.
 
     The plan needs a new version when its files differ from `base` (the
-    branch a pull request goes into) and its version did not go up."""
+    branch a pull request goes into) and its version did not go up. The
+    message is English as it is; `say` it in the plan's language."""
     plan_dir = Path(plan_dir)
     repo = repo or repo_root(plan_dir)
     if plan_path is None:
@@ -209,11 +211,12 @@ def version_bump_problem(base: str, plan_dir: str | os.PathLike = "plan",
     new_version = plan_version(plan_dir)
     where = f"{plan_path}/about.yaml"
     if new_version == old_version:
-        return (f"The plan changed but its version is still {new_version}: raise plan.version in {where} "
-                f"(for example to {suggest_next(old_version)}), so the change is published as a new version.")
+        return _("The plan changed but its version is still %(version)s: raise plan.version in %(file)s "
+                 "(for example to %(next)s), so the change is published as a new version.").format(
+            version=new_version, file=where, next=suggest_next(old_version))
     if version_key(new_version) < version_key(old_version):
-        return (f"The plan's version went down from {old_version} to {new_version}: "
-                f"a new version must be higher than {old_version} ({where}).")
+        return _("The plan's version went down from %(old)s to %(new)s: a new version must be higher "
+                 "than %(old)s (%(file)s).").format(old=old_version, new=new_version, file=where)
     return None
 
 
