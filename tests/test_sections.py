@@ -128,6 +128,30 @@ def test_an_organisations_own_section_is_rendered_and_in_the_navigation(repo):
     assert titles.index("Media list") == titles.index("Contacts") + 1
 
 
+def test_an_organisations_own_section_shows_each_edit_in_a_preview(repo):
+    """Under mkdocs serve a rebuild renders only what an edit changed (kept_pages.py):
+    an edit of the section's file, and of its template, reach its page."""
+    import os
+
+    from crisisplan.kept_pages import KeptPages
+
+    templates = [repo / "theme" / "pages", ROOT / "theme" / "pages"]
+    kept = KeptPages()
+    render_pages(check_plan(repo / "plan", today=TODAY).plan, templates, kept=kept)
+    data = repo / "plan" / "media-list.yaml"
+    data.write_text(MEDIA_DATA.replace("beat: Transport", "beat: Ferries and ports"))
+    plan = check_plan(repo / "plan", today=TODAY).plan
+    pages = render_pages(plan, templates, kept=kept)
+    assert "Harbour Gazette, Ferries and ports" in pages["media-list.md"]
+    assert kept.rendered == ["media-list.md"] and pages == render_pages(plan, templates)
+    template = repo / "theme" / "pages" / "media-list.md.j2"
+    before = template.stat().st_mtime_ns
+    template.write_text(MEDIA_TEMPLATE.replace("# Media list", "# Journalists"))
+    os.utime(template, ns=(before + 2_000_000_000, before + 2_000_000_000))
+    pages = render_pages(plan, templates, kept=kept)
+    assert pages["media-list.md"].startswith("# Journalists\n") and pages == render_pages(plan, templates)
+
+
 def test_an_organisations_own_section_is_diffed(repo, tmp_path):
     old = check_plan(repo / "plan", today=TODAY).plan
     data = repo / "plan" / "media-list.yaml"
