@@ -183,3 +183,22 @@ def test_build_refuses_nothing_silently_when_mkdocs_is_missing(tmp_path, monkeyp
     with pytest.raises(BuildError, match=r"cannot run MkDocs \(No such file or directory\)"):
         build(tmp_path / "site", SMALL_PLAN)
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.slow
+def test_a_chinese_plans_build_speaks_chinese(tmp_path):
+    """What `crisisplan build` says itself, in the plan's language, as the problems are."""
+    plan = shutil.copytree(SMALL_PLAN, tmp_path / "plan")
+    about = plan / "about.yaml"
+    about.write_text(about.read_text().replace("  language: en", "  language: zh-TW", 1))
+    code, output = finished(crisisplan_build(tmp_path, plan))
+    assert code == 0, output
+    assert output.rstrip().endswith("手冊已建置到 site/（請開啟 site/index.html）")
+    before = checksums(tmp_path / "site")
+    roles = plan / "roles.yaml"
+    roles.write_text(roles.read_text().replace("primary: ada-ng", "primary: nobody-here", 1))
+    code, output = finished(crisisplan_build(tmp_path, plan))
+    assert code == 1
+    assert "roles.yaml:" in output and "(unknown-reference)" in output and "已檢查" not in output
+    assert output.rstrip().endswith("手冊沒有建置；先前建置的網站維持原狀")
+    assert checksums(tmp_path / "site") == before

@@ -333,3 +333,26 @@ def test_a_build_outside_mike_does_not_ask_for_versions_json(built):
     config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
                        (built / "index.html").read_text(encoding="utf-8"), re.S)
     assert config and json.loads(config.group(1))["version"] is None  # Material then fetches nothing
+
+
+def test_the_plan_folder_a_build_reads_is_found_without_mkdocs(tmp_path, monkeypatch):
+    """`crisisplan build` says what it says in the plan's language, so it finds the plan
+    folder mkdocs.yml names before MkDocs runs, whatever else mkdocs.yml holds."""
+    import os
+
+    from crisisplan.site import configured_plan_dir
+
+    config = tmp_path / "handbook" / "mkdocs.yml"
+    config.parent.mkdir()
+    config.write_text("site_name: !ENV [SITE_NAME, Handbook]\n"
+                      "markdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
+                      "          - name: mermaid\n"
+                      "            format: !!python/name:pymdownx.superfences.fence_code_format\n"
+                      "extra:\n  crisisplan:\n    plan: policies/plan\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert configured_plan_dir(config, environ={}) == os.path.join("handbook", "policies", "plan")
+    assert configured_plan_dir(config, environ={"CRISISPLAN_PLAN": "elsewhere"}) == "elsewhere"
+    config.write_text("site_name: Handbook\n", encoding="utf-8")
+    assert configured_plan_dir(config, environ={}) == os.path.join("handbook", "plan")
+    config.write_text("site_name: [unclosed\n", encoding="utf-8")
+    assert configured_plan_dir(config, environ={}) == os.path.join("handbook", "plan")  # MkDocs reports it

@@ -25,28 +25,39 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .audience import ENV as AUDIENCE_ENV
+from .messages import Message, _, say
 from .site import PLAN_ENV
 
 
 class BuildError(Exception):
-    """The handbook was not built or not put in place; the message says why."""
+    """The handbook was not built or not put in place: `message` says why (in any language,
+    see messages.py), after what MkDocs printed (`output`), if anything."""
+
+    def __init__(self, message: Message, output: str = "") -> None:
+        self.message = message
+        self.output = output.rstrip() + "\n" if output.strip() else ""
+        super().__init__(self.output + message)
+
+    def say(self, language) -> str:
+        return self.output + say(self.message, language)
 
 
 @contextmanager
-def exclusive(site_dir: Path, say: Callable[[str], None] = lambda text: None) -> Iterator[None]:
+def exclusive(site_dir: Path, tell: Callable[[Message], None] = lambda message: None) -> Iterator[None]:
     """Hold the lock of `site_dir` (a file beside it) while the block runs;
     waits, saying so, while another build holds it."""
     lock_path = site_dir.parent / f".{site_dir.name}.lock"
     try:
         handle = open(lock_path, "a+")
     except OSError as exc:
-        raise BuildError(f"cannot create the lock file {lock_path} ({exc.strerror or exc}): "
-                         f"check that you may write to {site_dir.parent}") from None
+        raise BuildError(_("cannot create the lock file %(file)s (%(reason)s): check that you may write to "
+                           "%(folder)s").format(file=str(lock_path), reason=exc.strerror or str(exc),
+                                                folder=str(site_dir.parent))) from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            say(f"another build of {site_dir} is running; waiting for it to finish")
+            tell(_("another build of %(folder)s is running; waiting for it to finish").format(folder=str(site_dir)))
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -55,15 +66,16 @@ def exclusive(site_dir: Path, say: Callable[[str], None] = lambda text: None) ->
 
 
 def build(site_dir: str | os.PathLike, plan_dir: str | os.PathLike | None = None,
-          config_file: str | os.PathLike = "mkdocs.yml", say: Callable[[str], None] = lambda text: None,
+          config_file: str | os.PathLike = "mkdocs.yml", tell: Callable[[Message], None] = lambda message: None,
           audience: str | None = None) -> None:
     """Build the handbook of `plan_dir` (default: the one mkdocs.yml names) into
     `site_dir`, atomically, for `audience` (default: $CRISISPLAN_AUDIENCE, else
     the one mkdocs.yml names, else internal). BuildError when it was not built
-    or not put in place."""
+    or not put in place. `tell` is given what to say while it waits for another
+    build of the same folder."""
     site_dir = Path(site_dir).absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with exclusive(site_dir, say):
+    with exclusive(site_dir, tell):
         for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):  # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
         scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
@@ -86,11 +98,10 @@ def _mkdocs_build(into: Path, plan_dir, config_file, audience: str | None = None
     try:
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     except OSError as exc:
-        raise BuildError(f"cannot run MkDocs ({exc.strerror or exc}): install crisisplan with its "
-                         "[site] extra") from None
+        raise BuildError(_("cannot run MkDocs (%(reason)s): install crisisplan with its [site] extra").format(
+            reason=exc.strerror or str(exc))) from None
     if result.returncode != 0:
-        raise BuildError((result.stdout.rstrip() + "\n" if result.stdout.strip() else "")
-                         + "the handbook was not built; the site built before stays as it was")
+        raise BuildError(_("the handbook was not built; the site built before stays as it was"), result.stdout)
 
 
 def swap_in(new: Path, site_dir: Path) -> None:
@@ -101,13 +112,13 @@ def swap_in(new: Path, site_dir: Path) -> None:
         _rename(new, site_dir)
         return
     if not site_dir.is_dir() or site_dir.is_symlink():
-        raise BuildError(f"{site_dir} is not a folder: move it away, then build again")
+        raise BuildError(_("%(folder)s is not a folder: move it away, then build again").format(folder=str(site_dir)))
     try:
         exchange(new, site_dir)  # `new` now holds the old site
     except OSError as exc:
-        raise BuildError(f"the new handbook could not replace {site_dir} ({exc.strerror or exc}); "
-                         f"the site built before stays as it was. Check that you may change {site_dir} "
-                         "and the folder it is in, then build again") from None
+        raise BuildError(_("the new handbook could not replace %(folder)s (%(reason)s); the site built before "
+                           "stays as it was. Check that you may change %(folder)s and the folder it is in, then "
+                           "build again").format(folder=str(site_dir), reason=exc.strerror or str(exc))) from None
     shutil.rmtree(new, ignore_errors=True)
 
 
@@ -115,8 +126,9 @@ def _rename(source: Path, target: Path) -> None:
     try:
         os.rename(source, target)
     except OSError as exc:
-        raise BuildError(f"the new handbook could not be put at {target} ({exc.strerror or exc}); "
-                         f"check that you may write to {target.parent}, then build again") from None
+        raise BuildError(_("the new handbook could not be put at %(folder)s (%(reason)s); check that you may "
+                           "write to %(parent)s, then build again").format(
+            folder=str(target), reason=exc.strerror or str(exc), parent=str(target.parent))) from None
 
 
 _RENAME_EXCHANGE = 2

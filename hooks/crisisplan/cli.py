@@ -8,7 +8,7 @@ import sys
 
 from .audience import AUDIENCES
 from .plan import check_plan
-from .i18n import reader_language
+from .i18n import folder_language, reader_language
 from .messages import _, ngettext, say
 from .problems import ERROR, Problem, format_problems, summary
 
@@ -194,16 +194,21 @@ def run_publish(args) -> int:
 
 def run_build(args) -> int:
     from .build import BuildError, build
+    from .site import configured_plan_dir
 
-    def say(text: str) -> None:
-        print(f"crisisplan build: {text}", file=sys.stderr, flush=True)
+    words = folder_language(args.plan_dir or configured_plan_dir(args.config_file))
+
+    def tell(message) -> None:
+        print(f"crisisplan build: {say(message, words)}", file=sys.stderr, flush=True)
 
     try:
-        build(args.site_dir, args.plan_dir, args.config_file, say, args.audience)
+        build(args.site_dir, args.plan_dir, args.config_file, tell, args.audience)
     except BuildError as exc:
-        say(str(exc))
+        tell(exc.say(words))
         return 1
-    print(f"Handbook built into {args.site_dir}/ (open {args.site_dir}/index.html)", file=sys.stderr)
+    print(_("Handbook built into %(folder)s (open %(index)s)").format(
+        folder=os.path.join(args.site_dir, ""), index=os.path.join(args.site_dir, "index.html")).say(words),
+        file=sys.stderr)
     return 0
 
 
@@ -221,7 +226,7 @@ def run_check_version_bump(args) -> int:
     except GitError as exc:
         print(f"crisisplan check-version-bump: {exc}", file=sys.stderr)
         return 2
-    words = reader_language(check_plan(args.plan_dir).plan)
+    words = folder_language(args.plan_dir)
     if problem:
         if _in_github_actions():
             print(Problem(os.path.join(args.plan_dir, "about.yaml"), 1, 1, ERROR, "version-not-raised",

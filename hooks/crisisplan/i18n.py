@@ -54,7 +54,7 @@ def packaged_locale_dir() -> Path:
 
 def plan_language(plan) -> str:
     """The plan's language tag (about.yaml plan.language), English when it has none."""
-    return _declared_language(plan) or DEFAULT_LANGUAGE
+    return _declared_language(plan["about"] if plan is not None else None) or DEFAULT_LANGUAGE
 
 
 def parse_tag(tag: str) -> Locale:
@@ -269,17 +269,35 @@ def reader_language(plan=None, explicit: str | None = None, environ=None) -> Lan
     LC_MESSAGES, LANG, as gettext reads them), else English; with the plan
     repository's own translations on top of the packaged ones
     (`theme/locale/` beside the plan folder, as `crisisplan new` lays it out)."""
-    tag = explicit or _declared_language(plan) or _environment_language(os.environ if environ is None else environ)
+    return _reader(_declared_language(plan["about"] if plan is not None else None),
+                   Path(plan.root) if plan is not None else None, explicit, environ)
+
+
+def folder_language(plan_dir: str | os.PathLike, explicit: str | None = None, environ=None) -> Language:
+    """reader_language for a plan folder that is not checked (`crisisplan build`, which
+    leaves that to MkDocs, and `check-version-bump`): the plan.language of its about.yaml
+    alone; the locale, else English, when that cannot be read."""
+    import yaml
+
+    try:
+        about = yaml.safe_load((Path(plan_dir) / "about.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, yaml.YAMLError):
+        about = None
+    return _reader(_declared_language(about), Path(plan_dir), explicit, environ)
+
+
+def _reader(declared: str | None, plan_root: Path | None, explicit: str | None, environ) -> Language:
+    tag = explicit or declared or _environment_language(os.environ if environ is None else environ)
     folders = [packaged_locale_dir()]
-    if plan is not None:
-        own = Path(plan.root).resolve().parent / "theme" / LOCALE_FOLDER
+    if plan_root is not None:
+        own = plan_root.resolve().parent / "theme" / LOCALE_FOLDER
         if own.is_dir() and own != folders[0].resolve():
             folders.append(own)
     return language(tag or DEFAULT_LANGUAGE, folders)
 
 
-def _declared_language(plan) -> str | None:
-    about = plan["about"] if plan is not None else {}
+def _declared_language(about) -> str | None:
+    """plan.language as about.yaml (loaded) declares it, or None."""
     settings = about.get("plan") if isinstance(about, dict) else None
     tag = settings.get("language") if isinstance(settings, dict) else None
     return tag.strip() if isinstance(tag, str) and tag.strip() else None

@@ -108,6 +108,27 @@ def plan_dir(config_dir: Path, configured: str | None = None, environ: Mapping[s
     return os.path.relpath(config_dir / (configured or DEFAULT_PLAN))
 
 
+def configured_plan_dir(config_file: str | Path, environ: Mapping[str, str] = os.environ) -> str:
+    """The plan folder a build of `config_file` (mkdocs.yml) reads, as plan_dir gives it to the
+    hook, without MkDocs: its `extra.crisisplan.plan`, default plan/ beside it. (A file that
+    cannot be read gives the default: MkDocs then reports it.)"""
+    import yaml
+
+    class _AnyTags(yaml.SafeLoader):
+        """mkdocs.yml may hold !ENV and !!python/name: read them as nothing."""
+
+    _AnyTags.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        with open(config_file, encoding="utf-8") as file:
+            config = yaml.load(file, Loader=_AnyTags)  # noqa: S506 - a safe loader that drops unknown tags
+    except (OSError, UnicodeError, yaml.YAMLError):
+        config = None
+    extra = config.get("extra") if isinstance(config, dict) else None
+    settings = extra.get("crisisplan") if isinstance(extra, dict) else None
+    configured = settings.get("plan") if isinstance(settings, dict) else None
+    return plan_dir(Path(config_file).resolve().parent, configured if isinstance(configured, str) else None, environ)
+
+
 def checked_plan(report: Report) -> Plan:
     """The plan of a report, or SiteError with the same lines `crisisplan validate` prints."""
     if report.ok and report.plan is not None:
