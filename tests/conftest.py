@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -63,3 +64,11 @@ def large_plan(folder: Path, monkeypatch) -> Path:
         sys.path.pop(0)
     monkeypatch.setattr(generate, "EXAMPLE", FULL_PLAN)
     return generate.make_large_plan(folder)
+
+
+def write_later(path: Path, text: str) -> None:
+    """Write `path` as a later edit: its time moves on by two seconds, as some file systems
+    keep whole seconds, so that what is kept by file time (under mkdocs serve) sees it."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))

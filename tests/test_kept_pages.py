@@ -3,7 +3,6 @@
 gives, whatever was edited: every test here compares the two."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from crisisplan import check_plan
 from crisisplan.kept_pages import KeptPages
 from crisisplan.render import render_pages
 
-from conftest import FULL_PLAN, ROOT, TODAY, large_plan
+from conftest import FULL_PLAN, ROOT, TODAY, large_plan, write_later
 
 TEMPLATES = ROOT / "theme" / "pages"
 CHANGES = "- **Contacts:** Ben Ortiz now backs up the crisis lead.\n"
@@ -71,14 +70,7 @@ def _edits(file: str, data):
 
 
 def _write(path: Path, data) -> None:
-    _later(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-
-def _later(path: Path, text: str) -> None:
-    """Write `path` as a later edit (some file systems keep whole seconds)."""
-    before = path.stat().st_mtime_ns
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
+    write_later(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 # contacts.yaml, which most pages read, in the fast tests; every file in the whole suite.
@@ -140,7 +132,7 @@ def _first_render(tmp_path):
 def test_a_template_edit_renders_every_page_again(tmp_path):
     templates, plan, kept, first = _first_render(tmp_path)
     playbook = templates / "playbook.md.j2"
-    _later(playbook, playbook.read_text(encoding="utf-8") + "\nEdited template.\n")
+    write_later(playbook, playbook.read_text(encoding="utf-8") + "\nEdited template.\n")
     pages = render_pages(plan, templates, kept=kept)
     assert sorted(kept.rendered) == sorted(first)
     assert pages == render_pages(plan, templates)
@@ -167,10 +159,10 @@ def test_a_failed_render_keeps_the_last_good_pages(tmp_path):
     templates, plan, kept, first = _first_render(tmp_path)
     tree = templates / "tree.md.j2"
     text = tree.read_text(encoding="utf-8")
-    _later(tree, text + "{{ no_such_thing.here }}\n")
+    write_later(tree, text + "{{ no_such_thing.here }}\n")
     with pytest.raises(RenderError, match="tree.md.j2"):
         render_pages(plan, templates, kept=kept)
-    _later(tree, text)
+    write_later(tree, text)
     assert render_pages(plan, templates, kept=kept) == first
 
 

@@ -12,17 +12,10 @@ from crisisplan import check_plan
 from crisisplan.problems import format_problems
 from crisisplan.schema import load_schemas
 
-from conftest import FULL_PLAN, ROOT, TODAY
+from conftest import FULL_PLAN, ROOT, TODAY, write_later
 from catalogues import write_catalogue
 
 SCHEMA_DIR = ROOT / "schema"
-
-
-def _touch_later(path, text: str) -> None:
-    """Write `path` and move its time on, as a later edit (some file systems keep whole seconds)."""
-    before = path.stat().st_mtime_ns
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
 
 
 def test_unchanged_schemas_are_reused_with_their_validators(tmp_path):
@@ -39,12 +32,12 @@ def test_an_edited_schema_is_read_again(tmp_path):
     first = load_schemas(folder)
     assert first.problems == []
     metrics = folder / "metrics.yaml"
-    _touch_later(metrics, "name: {type: string, requird: true}\n")
+    write_later(metrics, "name: {type: string, requird: true}\n")
     edited = load_schemas(folder)
     assert edited is not first
     assert "'requird' is not a rule" in format_problems(edited.problems)
     # The same edit undone (same size, another time) is read again too.
-    _touch_later(metrics, (SCHEMA_DIR / "metrics.yaml").read_text(encoding="utf-8"))
+    write_later(metrics, (SCHEMA_DIR / "metrics.yaml").read_text(encoding="utf-8"))
     assert load_schemas(folder).problems == []
 
 
@@ -59,7 +52,7 @@ def test_a_plan_repositorys_schema_edit_reaches_the_check(tmp_path):
     (own / "about.yaml").write_text(about, encoding="utf-8")
     assert check_plan(plan, today=TODAY).ok
     assert "organisation:" in about
-    _touch_later(own / "about.yaml", about + "extra_required: {type: string, required: true}\n")
+    write_later(own / "about.yaml", about + "extra_required: {type: string, required: true}\n")
     report = check_plan(plan, today=TODAY)
     assert "'extra_required' is missing" in format_problems(report.problems)
     (own / "about.yaml").unlink()
@@ -118,7 +111,7 @@ def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, m
 
     config, first = rebuild()
     assert config.extra["handbook"]["version"] == version
-    _touch_later(about, original.replace(f'version: "{version}"', f'version: "{version}.1"', 1))
+    write_later(about, original.replace(f'version: "{version}"', f'version: "{version}.1"', 1))
     config, pages = rebuild()
     assert config.extra["handbook"]["version"] == f"{version}.1"
     assert pages.keys() == first.keys()
@@ -126,10 +119,10 @@ def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, m
     assert sorted(rendered) == (["about.md", "changes.md", "contacts/crisis-team.vcf", "index.md"] if command == "serve"
                                 else [])
 
-    _touch_later(about, original.replace("owner: claire-whitfield", "owner: claire-whitfeld", 1))
+    write_later(about, original.replace("owner: claire-whitfield", "owner: claire-whitfeld", 1))
     with pytest.raises(PluginError, match="'claire-whitfeld' is not a person"):
         rebuild()
-    _touch_later(about, original)
+    write_later(about, original)
     config, pages = rebuild()
     assert config.extra["handbook"]["version"] == version and pages == first
 
@@ -139,7 +132,7 @@ def test_rebuilds_in_one_process_show_each_edit_and_each_broken_plan(tmp_path, m
     (own / "about.yaml").write_text(text + "extra_required: {type: string, required: true}\n", encoding="utf-8")
     with pytest.raises(PluginError, match="'extra_required' is missing"):
         rebuild()
-    _touch_later(own / "about.yaml", text)
+    write_later(own / "about.yaml", text)
     assert rebuild()[1] == first
 
 
