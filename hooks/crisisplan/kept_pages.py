@@ -25,11 +25,9 @@ and an edit elsewhere (a playbook, the plan's version) leaves it as it was.
 """
 from __future__ import annotations
 
-import contextlib
 import inspect
 import types
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 # What a page read: ("v", attribute), ("plan", attribute) or ("plan", "[]", section).
@@ -129,17 +127,6 @@ def _written(value) -> str | None:
     return None if " at 0x" in text else text
 
 
-def template_stamps(folders) -> tuple:
-    """(path, modification time in ns, size) of every file in the template folders."""
-    stamps = []
-    for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
-            with contextlib.suppress(OSError):
-                stat = path.stat()
-                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
-
-
 class KeptPages:
     """The pages of the last render, with what each read, for the next render to reuse."""
 
@@ -170,9 +157,9 @@ class Render:
         self.values: dict[Key, str | None] = {}
         self.rendered: list[str] = []
 
-    def noted(self, obj, tag: str, fixed: dict | None = None) -> Noted:
-        """`obj` (one of the sources, by its tag) as the templates are to see it."""
-        return Noted(obj, tag, self.reads, fixed)
+    def noted(self, tag: str, fixed: dict | None = None) -> Noted:
+        """The source `tag` names as the templates are to see it."""
+        return Noted(self.sources[tag], tag, self.reads, fixed)
 
     def value(self, key: Key) -> str | None:
         """What `key` reads now, written out (once a render); None if it cannot be."""

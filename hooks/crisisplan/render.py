@@ -36,11 +36,10 @@ from . import i18n, platforms
 from . import phones
 from . import audience
 from . import kept_pages
-from .kept_pages import KeptPages
 from .crosscheck import DRILL_GAP_DAYS, PLATFORM_LIMITS, kind_noun, post_length
 from .messages import say
 from .plan import Plan, local_schema_dir
-from .schema import load_schemas
+from .schema import file_stamps, load_schemas
 from .sections import Registry
 from .trees import is_outcome, reachable_from
 
@@ -98,7 +97,7 @@ class RenderError(Exception):
 # --- the API ---------------------------------------------------------------------------
 
 def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown: str | None = None,
-                 language: i18n.Language | None = None, kept: KeptPages | None = None) -> dict[str, str]:
+                 language: i18n.Language | None = None, kept: kept_pages.KeptPages | None = None) -> dict[str, str]:
     """Every page of the handbook: {path under docs/: Markdown}, plus the vCard file.
 
     `templates_dir` is a folder or a list of folders searched in order.
@@ -118,10 +117,10 @@ def render_pages(plan: Plan, templates_dir: Path | str | list, changes_markdown:
     v, p = view, plan  # what the templates get
     if kept is not None:
         run = kept.start(objects=(language, plan.registry),
-                         values=(folders, kept_pages.template_stamps(folders), plan.today, plan.audience),
+                         values=(folders, file_stamps(*folders, pattern="**/*"), plan.today, plan.audience),
                          sources={"v": view, "plan": plan})
-        p = run.noted(plan, "plan", fixed={"registry": plan.registry, "today": plan.today, "audience": plan.audience})
-        v = run.noted(view, "v", fixed={"plan": p, "lang": view.lang, "today": view.today, "titles": view.titles})
+        p = run.noted("plan", fixed={"registry": plan.registry, "today": plan.today, "audience": plan.audience})
+        v = run.noted("v", fixed={"plan": p, "lang": view.lang, "today": view.today, "titles": view.titles})
     pages: dict[str, str] = {}
     macros: dict[str, Macros] = {}
 

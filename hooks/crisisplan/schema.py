@@ -88,11 +88,12 @@ def load_schemas(directory: Path | None = None, extra: Path | None = None) -> Sc
     return _load_schemas(directory, extra, file_stamps(directory, extra))
 
 
-def file_stamps(*folders: Path | None) -> tuple[tuple[str, int, int], ...]:
-    """(path, modification time in ns, size) of each schema file (*.yaml) in `folders`."""
+def file_stamps(*folders: Path | str | None, pattern: str = "*.yaml") -> tuple[tuple[str, int, int], ...]:
+    """(path, modification time in ns, size) of each file matching `pattern` in `folders`:
+    by default the schema files; the page templates for a preview (kept_pages.py)."""
     stamps = []
     for folder in folders:
-        for path in sorted(Path(folder).glob("*.yaml")) if folder else ():
+        for path in sorted(Path(folder).glob(pattern)) if folder else ():
             try:
                 stat = path.stat()
             except OSError:  # removed since it was listed: the next call sees it gone
